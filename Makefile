@@ -1,0 +1,61 @@
+# Home-Start portal. `make run` and `make test` work on a machine with only Python 3.11
+# and make: they create .venv and install the locked dependencies first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt requirements-bootstrap.txt | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: run test setup install lint format lock messages demo-code bench clean
+
+run: setup
+	$(PY) manage.py demo_content --if-empty
+	$(PY) manage.py run_portal $(ADDR)
+
+test: install
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.txt requirements-bootstrap.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.txt
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+# Re-lock after editing requirements*.in: same versions on every machine, with hashes.
+lock: install
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements.in -o requirements.txt
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-dev.in -o requirements-dev.txt
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-bootstrap.in -o requirements-bootstrap.txt
+
+# Dutch is the source language; this refreshes the English catalogue (needs gettext).
+messages: install
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+demo-code: install
+	@$(PY) manage.py demo_totp_code
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

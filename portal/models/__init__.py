@@ -1,0 +1,22 @@
+from portal.models.branches import Branch, BranchPostcodeRange
+from portal.models.users import User
+from portal.models.volunteers import (
+    AVAILABILITY_CHOICES,
+    LANGUAGE_CHOICES,
+    DeletionRequest,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerStatusChange,
+)
+
+__all__ = [
+    "AVAILABILITY_CHOICES",
+    "LANGUAGE_CHOICES",
+    "Branch",
+    "BranchPostcodeRange",
+    "DeletionRequest",
+    "User",
+    "Volunteer",
+    "VolunteerStatus",
+    "VolunteerStatusChange",
+]

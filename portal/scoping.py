@@ -1,0 +1,119 @@
+"""Branch scoping for the Wagtail admin: a coordinator never sees another branch's people.
+
+Use it for any model that belongs to a branch (volunteers here; courses, intervision
+groups and referrals in their parts):
+
+    register_permission_policy(Volunteer, BranchScopedPermissionPolicy(Volunteer))
+
+    class VolunteerViewSet(BranchScopedModelViewSet):
+        model = Volunteer
+
+The policy adds "and only within the branches this user coordinates" to Django's model
+permissions; the ViewSet makes every listing, search, export and object view go
+through it, so guessing another branch's id gives a 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.models import Branch
+
+
+class BranchScopedPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, limited to instances of the branches the user coordinates.
+
+    `branch_field` is the lookup path from the model to its Branch ("branch",
+    "course__branch", ...). National staff and superusers see every branch.
+    """
+
+    def __init__(self, model: type[Model], *, branch_field: str = "branch", **kwargs):
+        super().__init__(model, **kwargs)
+        self.branch_field = branch_field
+
+    def filter_visible(self, user, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(
+            **{f"{self.branch_field}__in": Branch.objects.coordinated_by(user)}
+        ).distinct()
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        return self.filter_visible(user, super().instances_user_has_any_permission_for(user, actions))
+
+    def user_has_permission_for_instance(self, user, action, instance) -> bool:
+        if not super().user_has_permission_for_instance(user, action, instance):
+            return False
+        return self.is_visible(user, instance)
+
+    def is_visible(self, user, instance: Model) -> bool:
+        return self.filter_visible(
+            user, self.model._default_manager.filter(pk=instance.pk)
+        ).exists()
+
+
+class _ScopedIndexMixin:
+    def get_base_queryset(self):
+        return self.permission_policy.filter_visible(self.request.user, super().get_base_queryset())
+
+
+class _ScopedObjectMixin:
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.permission_policy.is_visible(self.request.user, obj):
+            raise Http404
+        return obj
+
+
+_OBJECT_VIEWS = (
+    "add_view_class",
+    "edit_view_class",
+    "delete_view_class",
+    "history_view_class",
+    "usage_view_class",
+    "copy_view_class",
+    "inspect_view_class",
+)
+
+
+def _scope_view_classes(viewset) -> None:
+    viewset.index_view_class = type(
+        f"Scoped{viewset.index_view_class.__name__}",
+        (_ScopedIndexMixin, viewset.index_view_class),
+        {},
+    )
+    for attribute in _OBJECT_VIEWS:
+        view_class = getattr(viewset, attribute, None)
+        if view_class is None or attribute == "add_view_class":
+            continue
+        setattr(
+            viewset,
+            attribute,
+            type(f"Scoped{view_class.__name__}", (_ScopedObjectMixin, view_class), {}),
+        )
+
+
+class BranchScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose every view only reaches the user's own branches."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(self.permission_policy, BranchScopedPermissionPolicy):
+            raise TypeError(
+                f"Register a BranchScopedPermissionPolicy for {self.model.__name__} first."
+            )
+        _scope_view_classes(self)
+
+
+class BranchScopedSnippetViewSet(SnippetViewSet):
+    """The same for snippets (models edited as Wagtail snippets)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(self.permission_policy, BranchScopedPermissionPolicy):
+            raise TypeError(
+                f"Register a BranchScopedPermissionPolicy for {self.model.__name__} first."
+            )
+        _scope_view_classes(self)

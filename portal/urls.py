@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views
+
+mijn_patterns = [
+    path("", views.mijn, name="mijn"),
+    path("gegevens/", views.edit_details, name="edit_details"),
+    path("gegevens/download/", views.download_data, name="download_data"),
+    path("verwijderen/", views.ask_deletion, name="ask_deletion"),
+]
+
+urlpatterns = [
+    # The admin's own login page would bypass allauth's MFA and rate limits.
+    path(
+        "admin/login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+        name="admin_login_redirect",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("mijn/", include((mijn_patterns, "portal"))),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,245 @@
+"""Wagtail admin screens of `portal`: volunteers (branch-scoped) and branches."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+
+from portal.errors import ServiceError
+from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
+from portal.models import AVAILABILITY_CHOICES, LANGUAGE_CHOICES, Branch, Volunteer, VolunteerStatus
+from portal.registry import registry
+from portal.scoping import BranchScopedModelViewSet, BranchScopedSnippetViewSet
+from portal.services.volunteers import (
+    activation_blockers,
+    change_volunteer_status,
+    check_status_change,
+    erase_volunteer,
+)
+
+
+def _branches_of_request(request):
+    if request is None:
+        return Branch.objects.none()
+    return Branch.objects.coordinated_by(request.user)
+
+
+class VolunteerFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices)
+    branch = django_filters.ModelChoiceFilter(label=_("Afdeling"), queryset=_branches_of_request)
+
+    class Meta:
+        model = Volunteer
+        fields = ["status", "branch"]
+
+
+class VolunteerAdminForm(WagtailAdminModelForm):
+    """The coordinator's form: details, plus a status change that goes through the service."""
+
+    new_status = forms.ChoiceField(
+        label=_("Nieuwe status"), choices=STATUS_CHOICES_WITH_EMPTY, required=False
+    )
+    status_note = forms.CharField(
+        label=_("Toelichting bij de statuswijziging"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht bij stoppen: de reden. Noem geen gezinnen."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Talen"), choices=LANGUAGE_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Beschikbaarheid"), choices=AVAILABILITY_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "branch" in self.fields:
+            self.fields["branch"].queryset = Branch.objects.coordinated_by(self.for_user)
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_postcode(self) -> str:
+        return clean_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        new_status = cleaned.get("new_status")
+        if new_status and not self.errors:
+            # Check against the record as it will be after this save (dates included).
+            candidate = Volunteer.objects.get(pk=self.instance.pk)
+            for name in ("vog_received_on", "vog_requested_on"):
+                if name in cleaned:
+                    setattr(candidate, name, cleaned[name])
+            try:
+                check_status_change(
+                    volunteer=candidate,
+                    to_status=new_status,
+                    note=cleaned.get("status_note", ""),
+                    vog_received_on=cleaned.get("vog_received_on"),
+                )
+            except ServiceError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
+
+    def save(self, commit=True):
+        volunteer = super().save(commit=commit)
+        new_status = self.cleaned_data.get("new_status")
+        if commit and new_status:
+            change_volunteer_status(
+                volunteer=volunteer,
+                to_status=new_status,
+                by=self.for_user,
+                note=self.cleaned_data.get("status_note", ""),
+                vog_received_on=self.cleaned_data.get("vog_received_on"),
+            )
+        return volunteer
+
+
+class VolunteerRecordPanel(Panel):
+    """Read-only: status, what blocks activation, history, and what the parts add."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "portal/admin/volunteer_record_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            volunteer = self.instance
+            context.update(
+                {
+                    "volunteer": volunteer,
+                    "blockers": activation_blockers(volunteer)
+                    if volunteer.status != VolunteerStatus.ACTIVE
+                    else [],
+                    "history": volunteer.status_changes.select_related("changed_by")[:50],
+                    "deletion_requests": volunteer.deletion_requests.all(),
+                    "sections": [
+                        section
+                        for provider in registry.volunteer_record_sections
+                        if (section := provider(volunteer))
+                    ],
+                }
+            )
+            return context
+
+
+class VolunteerIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "branch")
+
+
+class VolunteerEditView(EditView):
+    def get_page_subtitle(self):
+        return self.object.full_name
+
+
+class VolunteerDeleteView(DeleteView):
+    def delete_action(self):
+        erase_volunteer(volunteer=self.object, by=self.request.user)
+
+
+class VolunteerViewSet(BranchScopedModelViewSet):
+    model = Volunteer
+    icon = "group"
+    menu_label = _("Vrijwilligers")
+    menu_order = 100
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = VolunteerIndexView
+    edit_view_class = VolunteerEditView
+    delete_view_class = VolunteerDeleteView
+    filterset_class = VolunteerFilterSet
+    search_fields = ["user__first_name", "user__last_name", "user__email", "postcode", "city"]
+    search_backend_name = None
+    list_display = [
+        Column("full_name", label=_("Naam"), accessor="full_name"),
+        Column("branch", label=_("Afdeling")),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        DateColumn("status_changed_at", label=_("Sinds"), sort_key="status_changed_at"),
+        Column("postcode", label=_("Postcode")),
+    ]
+    list_export = [
+        "full_name",
+        "email",
+        "branch",
+        "get_status_display",
+        "status_changed_at",
+        "phone",
+        "postcode",
+        "city",
+        "get_languages_display",
+        "get_availability_display",
+        "vog_requested_on",
+        "vog_received_on",
+        "introduction_course_completed_on",
+    ]
+    export_headings = {
+        "full_name": _("Naam"),
+        "email": _("E-mailadres"),
+        "branch": _("Afdeling"),
+        "get_status_display": _("Status"),
+        "status_changed_at": _("Status sinds"),
+        "phone": _("Telefoon"),
+        "postcode": _("Postcode"),
+        "city": _("Woonplaats"),
+        "get_languages_display": _("Talen"),
+        "get_availability_display": _("Beschikbaarheid"),
+        "vog_requested_on": _("VOG aangevraagd"),
+        "vog_received_on": _("VOG ontvangen"),
+        "introduction_course_completed_on": _("Introductiecursus afgerond"),
+    }
+    export_filename = "vrijwilligers"
+    edit_handler = ObjectList(
+        [
+            VolunteerRecordPanel(heading=_("Dossier")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("new_status"),
+                    FieldPanel("status_note"),
+                    FieldRowPanel([FieldPanel("vog_requested_on"), FieldPanel("vog_received_on")]),
+                ],
+                heading=_("Status wijzigen"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("branch"),
+                    FieldPanel("phone"),
+                    FieldPanel("street_address"),
+                    FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                ],
+                heading=_("Contactgegevens"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("languages"),
+                    FieldPanel("parenting_experience"),
+                    FieldPanel("availability"),
+                ],
+                heading=_("Over de vrijwilliger"),
+            ),
+        ],
+        base_form_class=VolunteerAdminForm,
+    )
+
+
+class BranchViewSet(BranchScopedSnippetViewSet):
+    model = Branch
+    icon = "site"
+    menu_label = _("Afdelingen")
+    menu_order = 110
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    search_fields = ["name"]
+    search_backend_name = None
+    list_display = ["name", "email", "phone"]
