@@ -17,3 +17,12 @@ register_snippet(BranchViewSet)
 @hooks.register("register_admin_viewset")
 def register_volunteer_viewset():
     return VolunteerViewSet("portal_volunteer")
+
+
+@hooks.register("construct_reports_menu")
+def hide_unscoped_reports(request, menu_items):
+    """Site history lists every branch's records; coordinators do not get it."""
+    from portal.permissions import is_national_staff
+
+    if not is_national_staff(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -257,6 +257,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # django-q2 logs every enqueue at INFO; the cluster's warnings and errors stay.
         "django-q": {"handlers": ["console"], "level": env.str("Q_LOG_LEVEL", default="WARNING"),
                      "propagate": False},

@@ -4,6 +4,8 @@ Tests that depend on a real django-q2 cluster (retries, a killed worker) start o
 themselves with these settings and `sync` switched off through Q_SYNC=false.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER, env
 
@@ -12,8 +14,22 @@ DEMO_MODE = True
 SECRET_KEY = "test-only-not-secret-8d1f0c2b7e4a4f9b9c3d"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-Q_CLUSTER = {**Q_CLUSTER, "sync": env.bool("Q_SYNC", default=True)}
+# In memory, except in a django-q2 cluster process a test started against its own
+# local SMTP server (tests.services.SMTPServer passes TEST_EMAIL_URL).
+if env.str("TEST_EMAIL_URL", default=""):
+    vars().update(env.email_url("TEST_EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each pytest-xdist worker gets its own queue name, so clusters started by tests on
+# a shared Redis never take each other's tasks.
+Q_CLUSTER = {
+    **Q_CLUSTER,
+    "sync": env.bool("Q_SYNC", default=True),
+    "name": f"homestart-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+}
+# Wagtail's own tasks run at once in tests; tests of the django-q2 hand-over switch
+# the backend on explicitly.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
@@ -21,3 +37,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# A file database, so that a real django-q2 cluster started by a test (a separate
+# process) can open the same test database. pytest-xdist adds a suffix per worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test-db.sqlite3")}  # noqa: F405

@@ -1,0 +1,154 @@
+"""Actors and real services for the whole suite.
+
+Actors: `branch`, `other_branch`, `volunteer`, `coordinator`, `other_branch_coordinator`,
+`staff` (national staff), `editor`. Coordinators and staff have TOTP set up, as the
+admin requires. `client_for(role)` gives a logged-in test client for the permission
+matrix roles in `tests.matrix.ROLES`.
+
+Real services: `smtp_server` (aiosmtpd on localhost) and `q_cluster` (a django-q2
+cluster process on the test database).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from hypothesis import HealthCheck, settings
+
+from tests.portal.factories import (
+    BranchFactory,
+    UserFactory,
+    VolunteerFactory,
+    make_admin_user,
+)
+from tests.services import QCluster, SMTPServer
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+Path(__file__).resolve().parent.parent.joinpath(".cache").mkdir(exist_ok=True)
+
+settings.register_profile(
+    "default",
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("default")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def branch(db):
+    return BranchFactory(name="Home-Start Utrecht", slug="utrecht", ranges=[(3500, 3585)])
+
+
+@pytest.fixture
+def other_branch(db):
+    return BranchFactory(name="Home-Start Zwolle", slug="zwolle", ranges=[(8000, 8049)])
+
+
+@pytest.fixture
+def volunteer(branch):
+    return VolunteerFactory(branch=branch, user__first_name="Anouk", user__last_name="Smit")
+
+
+@pytest.fixture
+def other_volunteer(other_branch):
+    return VolunteerFactory(branch=other_branch, user__first_name="Bram", user__last_name="Kok")
+
+
+@pytest.fixture
+def coordinator(branch):
+    return make_admin_user("coordinator", branches=[branch], email="coord@example.org")
+
+
+@pytest.fixture
+def other_branch_coordinator(other_branch):
+    return make_admin_user("coordinator", branches=[other_branch], email="other@example.org")
+
+
+@pytest.fixture
+def staff(db):
+    return make_admin_user("national_staff", email="staff@example.org")
+
+
+@pytest.fixture
+def editor(db):
+    return make_admin_user("editor", email="editor@example.org")
+
+
+@pytest.fixture
+def plain_user(db):
+    """An account without a volunteer record or any role."""
+    return UserFactory()
+
+
+@pytest.fixture
+def actors(volunteer, coordinator, other_branch_coordinator, staff):
+    return {
+        "anonymous": None,
+        "volunteer": volunteer.user,
+        "coordinator": coordinator,
+        "other_coordinator": other_branch_coordinator,
+        "staff": staff,
+    }
+
+
+@pytest.fixture
+def client_for(actors):
+    def make(role: str) -> Client:
+        client = Client()
+        user = actors[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django's SMTP backend pointed at it."""
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield server
+
+
+@pytest.fixture
+def q_cluster(transactional_db):
+    """Start a real django-q2 cluster on the test database; stop it afterwards.
+
+    Use with `@pytest.mark.django_db(transaction=True)` so the cluster sees the rows.
+    """
+    clusters: list[QCluster] = []
+
+    def start(**env: str) -> QCluster:
+        cluster = QCluster(extra_env=env)
+        cluster.start()
+        clusters.append(cluster)
+        return cluster
+
+    yield start
+    for cluster in clusters:
+        cluster.stop()

@@ -1,0 +1,186 @@
+"""Real services the tests talk to: an SMTP server and a django-q2 cluster process."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ReceivedMessage:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.content, policy=email.policy.default)
+
+
+class _Handler:
+    def __init__(self, server: SMTPServer):
+        self.server = server
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.server.refuse_recipients:
+            return "550 5.1.1 Mailbox unavailable"
+        if address in self.server.defer_recipients:
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.server.lock:
+            self.server.messages.append(
+                ReceivedMessage(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """aiosmtpd on 127.0.0.1 that keeps every message it accepts.
+
+    `refuse_recipients` get a permanent 550, `defer_recipients` a temporary 451;
+    `stop()` and `start()` take the whole server down and up again.
+    """
+
+    def __init__(self, port: int | None = None):
+        self.host = "127.0.0.1"
+        self.port = port or free_port()
+        self.messages: list[ReceivedMessage] = []
+        self.refuse_recipients: set[str] = set()
+        self.defer_recipients: set[str] = set()
+        self.lock = threading.Lock()
+        self.controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        """For a cluster process: `q_cluster(TEST_EMAIL_URL=server.url)`."""
+        return f"smtp://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self.controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def __enter__(self) -> SMTPServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def messages_to(self, address: str) -> list[ReceivedMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in m.rcpt_tos]
+
+    def count_by_recipient(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with self.lock:
+            for received in self.messages:
+                for rcpt in received.rcpt_tos:
+                    counts[rcpt] = counts.get(rcpt, 0) + 1
+        return counts
+
+
+def database_url() -> str:
+    """The URL of the database the tests are using right now (the test database)."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or ""
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return (
+        f"postgres://{auth}{settings.get('HOST') or '127.0.0.1'}:{settings.get('PORT') or 5432}"
+        f"/{settings['NAME']}"
+    )
+
+
+class QCluster:
+    """`manage.py qcluster` as a child process on the test database."""
+
+    def __init__(self, extra_env: dict[str, str] | None = None):
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="qcluster-", suffix=".log", delete=False)
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "Q_SYNC": "false",
+            "DATABASE_URL": database_url(),
+            "Q_LOG_LEVEL": "INFO",
+            **self.extra_env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def _signal_group(self, sig: int) -> None:
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        """Kill the cluster and all its workers at once, as a crash or power cut would."""
+        self._signal_group(signal.SIGKILL)
+        if self.process:
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+
+def wait_until(predicate: Callable[[], bool], *, timeout: float = 30, interval: float = 0.2) -> bool:
+    """Poll `predicate` until it is true or `timeout` seconds pass; return its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
