@@ -60,3 +60,35 @@ class AdminAccessMiddleware:
             return resolve(request.path_info).view_name
         except Resolver404:
             return None
+
+
+class InvalidFormStatusMiddleware:
+    """A POST answered by re-rendering a form with errors gets status 400, not 200.
+
+    Django, allauth and Wagtail re-render an invalid form with 200. A 400 tells
+    browsers, tests and monitoring the truth (the input was refused) while the person
+    still sees the same page with the messages. One rule for every form in the site.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        if (
+            request.method == "POST"
+            and response.status_code == 200
+            and any(_has_errors(value) for value in (response.context_data or {}).values())
+        ):
+            response.status_code = 400
+        return response
+
+
+def _has_errors(value) -> bool:
+    from django.forms import BaseForm, BaseFormSet
+
+    if isinstance(value, BaseForm | BaseFormSet):
+        return value.is_bound and bool(value.errors)
+    return False

@@ -145,6 +145,8 @@ class VolunteerEditView(EditView):
 
 class VolunteerDeleteView(DeleteView):
     def delete_action(self):
+        # The success message names the volunteer; read the name before it is erased.
+        self.object.full_name  # noqa: B018
         erase_volunteer(volunteer=self.object, by=self.request.user)
 
 

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.AdminAccessMiddleware",
+    "portal.middleware.InvalidFormStatusMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
