@@ -215,7 +215,7 @@ class VolunteerViewSet(BranchScopedModelViewSet):
             ),
             MultiFieldPanel(
                 [
-                    FieldPanel("branch"),
+                    FieldPanel("branch", widget=forms.Select),
                     FieldPanel("phone"),
                     FieldPanel("street_address"),
                     FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),

@@ -136,11 +136,16 @@ def smtp_server(settings):
 
 
 @pytest.fixture
-def q_cluster(transactional_db):
+def q_cluster(transactional_db, monkeypatch):
     """Start a real django-q2 cluster on the test database; stop it afterwards.
 
     Use with `@pytest.mark.django_db(transaction=True)` so the cluster sees the rows.
+    While it runs, this test process queues tasks on the broker instead of running
+    them inline.
     """
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
     clusters: list[QCluster] = []
 
     def start(**env: str) -> QCluster:

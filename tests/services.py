@@ -164,13 +164,16 @@ class QCluster:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        """Stop gracefully, as Ctrl-C would: the parent tells its workers to finish."""
         if not self.process or self.process.poll() is not None:
             return
-        self._signal_group(signal.SIGTERM)
+        # Only the parent: signalling every worker at once stalls django-q2's shutdown.
+        self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.kill()
+        self._signal_group(signal.SIGKILL)  # nothing may outlive the test
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
