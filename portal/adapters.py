@@ -15,8 +15,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # worker once the transaction commits, so no request waits for SMTP.
         message = self.render_mail(template_prefix, email, context)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", [])
-             if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             None,
         )
         if message.content_subtype == "html":

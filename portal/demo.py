@@ -70,16 +70,74 @@ EDITOR = ("redactie@homestart.example", "Joost", "Visser")
 DEMO_VOLUNTEER = ("vrijwilliger@homestart.example", "Anouk", "Smit")
 
 FIRST_NAMES = [
-    "Anna", "Esther", "Yasmina", "Marieke", "Ingrid", "Saskia", "Lotte", "Hanneke",
-    "Nadia", "Ilse", "Karin", "Petra", "Joyce", "Sevda", "Olga", "Hatice", "Miriam",
-    "Wendy", "Judith", "Sabine", "Linda", "Aylin", "Renske", "Femke", "Carla", "Iris",
-    "Marco", "Jeroen", "Ahmed", "Tom", "Bas", "Kees", "Nour", "Lieke", "Roos", "Eline",
+    "Anna",
+    "Esther",
+    "Yasmina",
+    "Marieke",
+    "Ingrid",
+    "Saskia",
+    "Lotte",
+    "Hanneke",
+    "Nadia",
+    "Ilse",
+    "Karin",
+    "Petra",
+    "Joyce",
+    "Sevda",
+    "Olga",
+    "Hatice",
+    "Miriam",
+    "Wendy",
+    "Judith",
+    "Sabine",
+    "Linda",
+    "Aylin",
+    "Renske",
+    "Femke",
+    "Carla",
+    "Iris",
+    "Marco",
+    "Jeroen",
+    "Ahmed",
+    "Tom",
+    "Bas",
+    "Kees",
+    "Nour",
+    "Lieke",
+    "Roos",
+    "Eline",
 ]
 LAST_NAMES = [
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen",
-    "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
-    "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Yilmaz",
-    "El Idrissi", "Kowalski", "Kramer", "van der Linden", "Koster", "Prins", "Huisman",
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Yilmaz",
+    "El Idrissi",
+    "Kowalski",
+    "Kramer",
+    "van der Linden",
+    "Koster",
+    "Prins",
+    "Huisman",
 ]
 # How the sixty volunteers spread over the pipeline, per branch.
 STATUS_SPREAD = [
@@ -112,7 +170,14 @@ PATHS = {
     VolunteerStatus.VOG_RECEIVED: ["intake", "vog_requested", "vog_received"],
     VolunteerStatus.IN_TRAINING: ["intake", "vog_requested", "in_training"],
     VolunteerStatus.ACTIVE: ["intake", "vog_requested", "vog_received", "course", "active"],
-    VolunteerStatus.PAUSED: ["intake", "vog_requested", "vog_received", "course", "active", "paused"],
+    VolunteerStatus.PAUSED: [
+        "intake",
+        "vog_requested",
+        "vog_received",
+        "course",
+        "active",
+        "paused",
+    ],
     VolunteerStatus.STOPPED: ["intake", "stopped"],
 }
 
@@ -143,13 +208,19 @@ def _walk(volunteer: Volunteer, status: str, coordinator: User, rng: random.Rand
     for step in PATHS[status]:
         if step == "course":
             record_introduction_course_completed(
-                volunteer=volunteer, completed_on=today - datetime.timedelta(days=rng.randint(30, 700))
+                volunteer=volunteer,
+                completed_on=today - datetime.timedelta(days=rng.randint(30, 700)),
             )
             continue
         note = ""
         if step == "stopped":
-            note = rng.choice(["Verhuisd naar een andere stad.", "Heeft betaald werk gevonden.",
-                               "Past toch niet bij de huidige situatie thuis."])
+            note = rng.choice(
+                [
+                    "Verhuisd naar een andere stad.",
+                    "Heeft betaald werk gevonden.",
+                    "Past toch niet bij de huidige situatie thuis.",
+                ]
+            )
         if step == "paused":
             note = "Tijdelijk minder tijd door mantelzorg."
         change_volunteer_status(
@@ -198,8 +269,13 @@ def build_portal_demo(stdout=None) -> None:
     demo = _account(*DEMO_VOLUNTEER)
     utrecht = branches["utrecht"]
     volunteer = create_volunteer(
-        user=demo, branch=utrecht, postcode="3512 JE", phone="06 12 34 56 78",
-        street_address="Lange Nieuwstraat 8", city="Utrecht", languages=["nl", "en"],
+        user=demo,
+        branch=utrecht,
+        postcode="3512 JE",
+        phone="06 12 34 56 78",
+        street_address="Lange Nieuwstraat 8",
+        city="Utrecht",
+        languages=["nl", "en"],
         parenting_experience="Moeder van twee kinderen (4 en 7).",
         availability=["tue_morning", "thu_morning"],
     )
@@ -218,15 +294,29 @@ def build_portal_demo(stdout=None) -> None:
                 postcode=f"{prefix} {rng.choice(['AB', 'CD', 'EK', 'GH', 'JL'])}",
                 phone=f"06 {rng.randint(10000000, 99999999)}",
                 city=branch.municipality_list[0],
-                languages=["nl", *rng.sample(["en", "ar", "tr", "pl", "fa", "uk", "de"], k=rng.randint(0, 2))],
-                parenting_experience=rng.choice([
-                    "Moeder van drie kinderen, nu tieners.",
-                    "Vader van een zoon van 5.",
-                    "Oma van vier kleinkinderen, zelf twee kinderen grootgebracht.",
-                    "Pleegmoeder geweest, twee eigen kinderen.",
-                ]),
-                availability=rng.sample(["mon_morning", "tue_morning", "wed_afternoon",
-                                         "thu_morning", "fri_morning", "tue_afternoon"], k=2),
+                languages=[
+                    "nl",
+                    *rng.sample(["en", "ar", "tr", "pl", "fa", "uk", "de"], k=rng.randint(0, 2)),
+                ],
+                parenting_experience=rng.choice(
+                    [
+                        "Moeder van drie kinderen, nu tieners.",
+                        "Vader van een zoon van 5.",
+                        "Oma van vier kleinkinderen, zelf twee kinderen grootgebracht.",
+                        "Pleegmoeder geweest, twee eigen kinderen.",
+                    ]
+                ),
+                availability=rng.sample(
+                    [
+                        "mon_morning",
+                        "tue_morning",
+                        "wed_afternoon",
+                        "thu_morning",
+                        "fri_morning",
+                        "tue_afternoon",
+                    ],
+                    k=2,
+                ),
             )
             _walk(volunteer, status, coordinators_by_branch[slug], rng)
     if stdout:

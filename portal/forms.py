@@ -6,6 +6,7 @@ import re
 
 from allauth.account.forms import SignupForm
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,15 @@ MSG_NO_BRANCH = _(
     "Er is (nog) geen Home-Start-afdeling voor deze postcode. Kies hieronder de afdeling "
     "die het dichtst bij je in de buurt is."
 )
+
+
+def make_honeypot(field: forms.Field | None) -> None:
+    """Turn a field into an accessible honeypot: labelled, hidden, never tabbed to."""
+    if field is None:
+        return
+    field.is_trap = True
+    field.label = _("Laat dit veld leeg")
+    field.widget.attrs = {"tabindex": "-1", "autocomplete": "off"}
 
 
 def clean_phone(value: str) -> str:
@@ -49,7 +59,19 @@ class VolunteerSignupForm(SignupForm):
         empty_label=_("De afdeling bij mijn postcode"),
     )
 
-    field_order = ["first_name", "last_name", "email", "postcode", "branch", "password1", "password2"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "postcode",
+        "branch",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        make_honeypot(self.fields.get(settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD))
 
     def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data["postcode"])

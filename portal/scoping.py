@@ -41,7 +41,9 @@ class BranchScopedPermissionPolicy(ModelPermissionPolicy):
         ).distinct()
 
     def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
-        return self.filter_visible(user, super().instances_user_has_any_permission_for(user, actions))
+        return self.filter_visible(
+            user, super().instances_user_has_any_permission_for(user, actions)
+        )
 
     def user_has_permission_for_instance(self, user, action, instance) -> bool:
         if not super().user_has_permission_for_instance(user, action, instance):

@@ -44,7 +44,9 @@ def send_deletion_request_notice(deletion_request_id: int) -> None:
     if not recipients and volunteer.branch.email:
         recipients = [volunteer.branch.email]
     if not recipients:
-        logger.warning("deletion request %s: branch %s has no coordinator", request.pk, volunteer.branch_id)
+        logger.warning(
+            "deletion request %s: branch %s has no coordinator", request.pk, volunteer.branch_id
+        )
         return
     edit_url = reverse("portal_volunteer:edit", args=[volunteer.pk])
     build_email(

@@ -26,9 +26,7 @@ from portal.services.volunteers import (
 
 @login_required
 def mijn(request):
-    volunteer = (
-        Volunteer.objects.select_related("branch", "user").filter(user=request.user).first()
-    )
+    volunteer = Volunteer.objects.select_related("branch", "user").filter(user=request.user).first()
     return render(
         request,
         "portal/mijn.html",

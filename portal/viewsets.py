@@ -53,11 +53,15 @@ class VolunteerAdminForm(WagtailAdminModelForm):
         help_text=_("Verplicht bij stoppen: de reden. Noem geen gezinnen."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("Talen"), choices=LANGUAGE_CHOICES, required=False,
+        label=_("Talen"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     availability = forms.MultipleChoiceField(
-        label=_("Beschikbaarheid"), choices=AVAILABILITY_CHOICES, required=False,
+        label=_("Beschikbaarheid"),
+        choices=AVAILABILITY_CHOICES,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 

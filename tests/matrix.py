@@ -23,7 +23,9 @@ def assert_access(client: Client, url: str, expected: int | str, *, role: str, m
         assert response.status_code == 302, f"{role} {method.upper()} {url}: {response.status_code}"
         location = urlparse(response["Location"]).path
         # /admin/login/ itself only redirects to allauth's login (tested in the matrix).
-        assert location in {reverse("account_login"), "/admin/login/"}, f"{role} {url} -> {location}"
+        assert location in {reverse("account_login"), "/admin/login/"}, (
+            f"{role} {url} -> {location}"
+        )
     elif expected == DENIED:
         if response.status_code == 302:
             location = urlparse(response["Location"]).path

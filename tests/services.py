@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -130,7 +131,10 @@ class QCluster:
     def __init__(self, extra_env: dict[str, str] | None = None):
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix="qcluster-", suffix=".log", delete=False)
+        # Kept after the cluster stops, so a failing test can print what it logged.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="qcluster-", suffix=".log", delete=False
+        )
 
     def start(self) -> None:
         env = {
@@ -152,10 +156,8 @@ class QCluster:
 
     def _signal_group(self, sig: int) -> None:
         if self.process and self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                pass
 
     def kill(self) -> None:
         """Kill the cluster and all its workers at once, as a crash or power cut would."""
@@ -179,7 +181,9 @@ class QCluster:
         return Path(self.log.name).read_text(errors="replace")
 
 
-def wait_until(predicate: Callable[[], bool], *, timeout: float = 30, interval: float = 0.2) -> bool:
+def wait_until(
+    predicate: Callable[[], bool], *, timeout: float = 30, interval: float = 0.2
+) -> bool:
     """Poll `predicate` until it is true or `timeout` seconds pass; return its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -192,3 +192,6 @@ class DeletionRequest(models.Model):
         verbose_name = _("verwijderverzoek")
         verbose_name_plural = _("verwijderverzoeken")
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.requested_at:%Y-%m-%d}"

@@ -97,9 +97,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the django-q2 cluster write at the same time; without WAL,
     # IMMEDIATE transactions and a busy timeout SQLite answers "database is locked".
@@ -245,7 +243,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's preview panel sets SAMEORIGIN on its own views; everything else is DENY.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -260,7 +259,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # django-q2 logs every enqueue at INFO; the cluster's warnings and errors stay.
-        "django-q": {"handlers": ["console"], "level": env.str("Q_LOG_LEVEL", default="WARNING"),
-                     "propagate": False},
+        "django-q": {
+            "handlers": ["console"],
+            "level": env.str("Q_LOG_LEVEL", default="WARNING"),
+            "propagate": False,
+        },
     },
 }

@@ -40,5 +40,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # A file database, so that a real django-q2 cluster started by a test (a separate
 # process) can open the same test database. pytest-xdist adds a suffix per worker.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test-db.sqlite3")}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test-db.sqlite3")}

@@ -66,9 +66,7 @@ class VolunteerFactory(DjangoModelFactory):
             )
 
 
-def make_admin_user(
-    role: str, *, branches=(), email: str | None = None, totp: bool = True
-) -> User:
+def make_admin_user(role: str, *, branches=(), email: str | None = None, totp: bool = True) -> User:
     """A coordinator, national staff member or editor, with TOTP set up unless told not."""
     user = UserFactory(**({"email": email} if email else {}))
     if role == "coordinator":

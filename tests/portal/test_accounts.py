@@ -34,7 +34,11 @@ def test_signup_creates_account_and_volunteer_record_routed_by_postcode(
     assert response.status_code == 302
     user = User.objects.get(email="lotte@example.org")
     volunteer = Volunteer.objects.get(user=user)
-    assert (volunteer.branch, volunteer.postcode, volunteer.status) == (branch, "3512 AB", "applied")
+    assert (volunteer.branch, volunteer.postcode, volunteer.status) == (
+        branch,
+        "3512 AB",
+        "applied",
+    )
     assert user.get_full_name() == "Lotte de Boer"
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["lotte@example.org"]

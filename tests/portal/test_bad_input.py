@@ -13,11 +13,22 @@ field_values = st.one_of(text, st.lists(text, max_size=4), st.integers().map(str
 
 
 def fields(*names):
-    return st.fixed_dictionaries({}, optional={name: field_values for name in names})
+    return st.fixed_dictionaries({}, optional=dict.fromkeys(names, field_values))
 
 
-@given(data=fields("first_name", "last_name", "phone", "street_address", "postcode", "city",
-                   "languages", "parenting_experience", "availability"))
+@given(
+    data=fields(
+        "first_name",
+        "last_name",
+        "phone",
+        "street_address",
+        "postcode",
+        "city",
+        "languages",
+        "parenting_experience",
+        "availability",
+    )
+)
 def test_profile_form_never_500(client, volunteer, data):
     client.force_login(volunteer.user)
     before = Volunteer.objects.values().get(pk=volunteer.pk)
@@ -36,8 +47,9 @@ def test_deletion_form_never_500(client, volunteer, data):
     assert DeletionRequest.objects.count() == (1 if response.status_code == 302 else 0)
 
 
-@given(data=fields("first_name", "last_name", "email", "postcode", "branch", "password1",
-                   "password2"))
+@given(
+    data=fields("first_name", "last_name", "email", "postcode", "branch", "password1", "password2")
+)
 def test_signup_form_never_500(client, branch, data):
     users_before = User.objects.count()
     response = client.post("/accounts/signup/", data)
@@ -47,8 +59,19 @@ def test_signup_form_never_500(client, branch, data):
         assert Volunteer.objects.count() == 0
 
 
-@given(data=fields("branch", "phone", "postcode", "new_status", "status_note",
-                   "vog_requested_on", "vog_received_on", "languages", "availability"))
+@given(
+    data=fields(
+        "branch",
+        "phone",
+        "postcode",
+        "new_status",
+        "status_note",
+        "vog_requested_on",
+        "vog_received_on",
+        "languages",
+        "availability",
+    )
+)
 def test_admin_volunteer_form_never_500(client_for, volunteer, data):
     client = client_for("coordinator")
     before = Volunteer.objects.values().get(pk=volunteer.pk)

@@ -53,7 +53,9 @@ def test_volunteer_edits_own_details(client, volunteer):
         ("parenting_experience", "a" * 2001, "niet meer dan 2000 tekens"),
     ],
 )
-def test_bad_details_are_refused_in_dutch_and_nothing_changes(client, volunteer, field, value, message):
+def test_bad_details_are_refused_in_dutch_and_nothing_changes(
+    client, volunteer, field, value, message
+):
     client.force_login(volunteer.user)
     before = (volunteer.postcode, volunteer.phone, volunteer.user.first_name)
     response = client.post("/mijn/gegevens/", details(**{field: value}))

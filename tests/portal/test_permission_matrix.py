@@ -11,7 +11,7 @@ from tests.matrix import DENIED, LOGIN, ROLES, assert_access
 
 pytestmark = pytest.mark.django_db
 
-A, V, C, O, S = ROLES
+A, V, C, O, S = ROLES  # noqa: E741  (short columns keep the matrix readable)
 
 MATRIX = [
     # (name, url (formatted with volunteer and branch ids), {role: expected})
@@ -28,26 +28,57 @@ MATRIX = [
     ("admin_login", "/admin/login/", {A: 302, V: 403, C: 302, O: 302, S: 302}),
     ("admin_home", "/admin/", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
     ("volunteers", "/admin/portal_volunteer/", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
-    ("volunteers_results", "/admin/portal_volunteer/results/",
-     {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
-    ("volunteers_xlsx", "/admin/portal_volunteer/?export=xlsx",
-     {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
-    ("volunteer_edit", "/admin/portal_volunteer/edit/{volunteer}/",
-     {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
-    ("volunteer_edit_missing", "/admin/portal_volunteer/edit/999999/",
-     {A: LOGIN, V: 403, C: 404, O: 404, S: 404}),
-    ("volunteer_delete", "/admin/portal_volunteer/delete/{volunteer}/",
-     {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
-    ("volunteer_history", "/admin/portal_volunteer/history/{volunteer}/",
-     {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
-    ("volunteer_usage", "/admin/portal_volunteer/usage/{volunteer}/",
-     {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
+    (
+        "volunteers_results",
+        "/admin/portal_volunteer/results/",
+        {A: LOGIN, V: 403, C: 200, O: 200, S: 200},
+    ),
+    (
+        "volunteers_xlsx",
+        "/admin/portal_volunteer/?export=xlsx",
+        {A: LOGIN, V: 403, C: 200, O: 200, S: 200},
+    ),
+    (
+        "volunteer_edit",
+        "/admin/portal_volunteer/edit/{volunteer}/",
+        {A: LOGIN, V: 403, C: 200, O: 404, S: 200},
+    ),
+    (
+        "volunteer_edit_missing",
+        "/admin/portal_volunteer/edit/999999/",
+        {A: LOGIN, V: 403, C: 404, O: 404, S: 404},
+    ),
+    (
+        "volunteer_delete",
+        "/admin/portal_volunteer/delete/{volunteer}/",
+        {A: LOGIN, V: 403, C: 200, O: 404, S: 200},
+    ),
+    (
+        "volunteer_history",
+        "/admin/portal_volunteer/history/{volunteer}/",
+        {A: LOGIN, V: 403, C: 200, O: 404, S: 200},
+    ),
+    (
+        "volunteer_usage",
+        "/admin/portal_volunteer/usage/{volunteer}/",
+        {A: LOGIN, V: 403, C: 200, O: 404, S: 200},
+    ),
     ("volunteer_add", "/admin/portal_volunteer/add/", {A: LOGIN, V: 403, C: 404, O: 404, S: 404}),
-    ("branches", "/admin/snippets/portal/branch/", {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200}),
-    ("branch_edit", "/admin/snippets/portal/branch/edit/{branch}/",
-     {A: LOGIN, V: 403, C: DENIED, O: 404, S: 200}),
-    ("branch_add", "/admin/snippets/portal/branch/add/",
-     {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200}),
+    (
+        "branches",
+        "/admin/snippets/portal/branch/",
+        {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200},
+    ),
+    (
+        "branch_edit",
+        "/admin/snippets/portal/branch/edit/{branch}/",
+        {A: LOGIN, V: 403, C: DENIED, O: 404, S: 200},
+    ),
+    (
+        "branch_add",
+        "/admin/snippets/portal/branch/add/",
+        {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200},
+    ),
     ("users", "/admin/users/", {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200}),
     ("groups", "/admin/groups/", {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: DENIED}),
     ("site_history", "/admin/reports/site-history/", {A: LOGIN, V: 403, C: 403, O: 403, S: 200}),

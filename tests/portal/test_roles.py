@@ -22,9 +22,11 @@ def test_role_groups_exist_with_admin_access_after_migrate():
     for name in (COORDINATORS_GROUP, NATIONAL_STAFF_GROUP):
         group = Group.objects.get(name=name)
         assert group.permissions.filter(codename="access_admin").exists()
-    assert not Group.objects.get(name=COORDINATORS_GROUP).permissions.filter(
-        codename="change_branch"
-    ).exists()
+    assert (
+        not Group.objects.get(name=COORDINATORS_GROUP)
+        .permissions.filter(codename="change_branch")
+        .exists()
+    )
 
 
 def test_ensure_role_groups_is_idempotent():

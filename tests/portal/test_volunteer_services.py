@@ -38,7 +38,9 @@ def test_the_whole_pipeline_can_be_walked(volunteer, coordinator):
     move(volunteer, S.INTAKE, S.VOG_REQUESTED, by=coordinator)
     assert volunteer.vog_requested_on == timezone.localdate()
     services.change_volunteer_status(
-        volunteer=volunteer, to_status=S.VOG_RECEIVED, by=coordinator,
+        volunteer=volunteer,
+        to_status=S.VOG_RECEIVED,
+        by=coordinator,
         vog_received_on=datetime.date(2026, 10, 1),
     )
     assert volunteer.vog_received_on == datetime.date(2026, 10, 1)
@@ -100,7 +102,9 @@ def test_vog_received_needs_a_date_not_in_the_future(volunteer, coordinator):
     assert error.value.code == "vog_date_required"
     with pytest.raises(ServiceError) as error:
         move(
-            volunteer, S.VOG_RECEIVED, by=coordinator,
+            volunteer,
+            S.VOG_RECEIVED,
+            by=coordinator,
             vog_received_on=timezone.localdate() + datetime.timedelta(days=1),
         )
     assert error.value.code == "vog_date_in_future"
