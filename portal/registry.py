@@ -7,11 +7,14 @@ registers here from its AppConfig.ready() instead:
 - a builder for the demo content (`register_demo_builder`),
 - a provider of a person's agenda items (`register_agenda_provider`),
 - what it holds on a volunteer, for their data download (`register_personal_data_exporter`),
-- a section on the volunteer's record in the admin (`register_volunteer_record_section`).
+- a section on the volunteer's record in the admin (`register_volunteer_record_section`),
+- a section on a person's Mijn Home-Start page (`register_mijn_section`),
+- the upcoming events the public and the newsletter may list (`register_upcoming_events_provider`).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +31,34 @@ class _Registry:
     agenda_providers: list[Callable] = field(default_factory=list)
     personal_data_exporters: list[Callable] = field(default_factory=list)
     volunteer_record_sections: list[Callable] = field(default_factory=list)
+    mijn_sections: list[tuple[int, Callable]] = field(default_factory=list)
+    upcoming_events_providers: list[Callable] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MijnSection:
+    """One block on Mijn Home-Start, rendered with `template` and `context`."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    """A date the public or the volunteers may be told about: a course, a theme meeting.
+
+    Carries no personal data: it may go into a newsletter or onto a public page.
+    """
+
+    kind: str  # "course", "training", "theme_meeting", ...
+    title: str
+    start: datetime.datetime
+    end: datetime.datetime | None
+    url: str
+    branch_name: str = ""  # empty for national events
+    venue: str = ""
+    places_left: int | None = None  # None: no sign-up or no limit
 
 
 registry = _Registry()
@@ -61,3 +92,43 @@ def register_volunteer_record_section(provider: Callable) -> None:
     """`provider(volunteer) -> {"title": str, "rows": [(label, value), ...]} | None`."""
     if provider not in registry.volunteer_record_sections:
         registry.volunteer_record_sections.append(provider)
+
+
+def register_mijn_section(provider: Callable, *, order: int = 100) -> None:
+    """`provider(request, volunteer) -> MijnSection | None`; `volunteer` may be None.
+
+    Lower `order` comes first. A provider runs a fixed number of queries, whatever the
+    number of rows it shows.
+    """
+    if all(existing is not provider for _, existing in registry.mijn_sections):
+        registry.mijn_sections.append((order, provider))
+        registry.mijn_sections.sort(key=lambda item: item[0])
+
+
+def register_upcoming_events_provider(provider: Callable) -> None:
+    """`provider(*, branch_ids: list[int] | None, limit: int) -> list[UpcomingEvent]`.
+
+    `branch_ids=None` means every branch plus national events; a list means the events
+    of those branches plus national ones. Each provider returns at most `limit` events
+    in time order, starting from now.
+    """
+    if provider not in registry.upcoming_events_providers:
+        registry.upcoming_events_providers.append(provider)
+
+
+def upcoming_events(*, branch_ids: list[int] | None = None, limit: int = 10) -> list[UpcomingEvent]:
+    """Every part's upcoming events, merged in time order."""
+    events = [
+        event
+        for provider in registry.upcoming_events_providers
+        for event in provider(branch_ids=branch_ids, limit=limit)
+    ]
+    return sorted(events, key=lambda event: event.start)[:limit]
+
+
+def mijn_sections(request, volunteer) -> list[MijnSection]:
+    return [
+        section
+        for _, provider in registry.mijn_sections
+        if (section := provider(request, volunteer)) is not None
+    ]

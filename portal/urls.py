@@ -36,6 +36,9 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("mijn/", include((mijn_patterns, "portal"))),
+    path("cursussen/", include("courses.urls")),
+    path("intervisie/", include("intervision.urls")),
+    path("nieuwsbrief/", include("newsletter.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

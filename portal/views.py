@@ -16,6 +16,7 @@ from portal.decorators import volunteer_required
 from portal.errors import ServiceError
 from portal.forms import DeletionRequestForm, VolunteerDetailsForm
 from portal.models import Volunteer
+from portal.registry import mijn_sections
 from portal.services.volunteers import (
     PROFILE_FIELDS,
     export_volunteer_data,
@@ -33,6 +34,7 @@ def mijn(request):
         {
             "volunteer": volunteer,
             "open_deletion_request": volunteer.deletion_requests.first() if volunteer else None,
+            "sections": mijn_sections(request, volunteer),
         },
     )
 

@@ -218,7 +218,14 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# Each part keeps its own catalogue; `make messages` sorts every string into the
+# catalogue of the folder it was found in (templates/ and portal/ share portal's).
+LOCALE_PATHS = [
+    BASE_DIR / "portal" / "locale",
+    BASE_DIR / "courses" / "locale",
+    BASE_DIR / "intervision" / "locale",
+    BASE_DIR / "newsletter" / "locale",
+]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -8,7 +8,11 @@ import ast
 import gettext
 from pathlib import Path
 
-PO = Path(__file__).resolve().parents[2] / "portal" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# Every part keeps its own catalogue (see LOCALE_PATHS).
+CATALOGUES = sorted(BASE_DIR.glob("*/locale/en/LC_MESSAGES/django.po"))
 
 
 def parse_po(path: Path) -> list[dict]:
@@ -32,18 +36,25 @@ def parse_po(path: Path) -> list[dict]:
     return [e for e in entries if e.get("msgid")]
 
 
-def test_every_string_has_an_english_translation():
+def test_every_part_has_a_catalogue():
+    assert {po.parts[-5] for po in CATALOGUES} >= {"portal", "courses", "intervision", "newsletter"}
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-5])
+def test_every_string_has_an_english_translation(po):
     untranslated = [
         e["msgid"]
-        for e in parse_po(PO)
+        for e in parse_po(po)
         if "fuzzy" in e.get("flags", "") or not (e.get("msgstr") or e.get("msgstr[0]"))
     ]
     assert untranslated == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    catalogue = gettext.GNUTranslations(PO.with_suffix(".mo").open("rb"))
-    for entry in parse_po(PO):
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-5])
+def test_compiled_catalogue_matches_the_po_file(po):
+    with po.with_suffix(".mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    for entry in parse_po(po):
         if "msgid_plural" in entry:
             assert (
                 catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
