@@ -61,6 +61,32 @@ class UpcomingEvent:
     places_left: int | None = None  # None: no sign-up or no limit
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing a person is expected at, as the agenda page and the calendar feeds show it.
+
+    Carries no family data and no other volunteers' names: it goes into calendar feeds.
+    `uid` is stable for the life of the item (it becomes the VEVENT UID); `sequence` rises
+    whenever the time, place or status changes; `updated_at` is the last such change.
+    """
+
+    uid: str
+    kind: str  # "course_session", "intervision_session", "theme_meeting", ...
+    title: str
+    start: datetime.datetime  # aware
+    end: datetime.datetime  # aware
+    status: str  # "enrolled", "waitlisted", "invited", "attending", "not_attending", ...
+    status_label: str  # shown to the person, in their language
+    cancelled: bool = False
+    moved: bool = False
+    location: str = ""
+    url: str = ""  # a page in the portal about this item
+    description: str = ""
+    sequence: int = 0
+    updated_at: datetime.datetime | None = None
+    branch_id: int | None = None
+
+
 registry = _Registry()
 
 
@@ -78,6 +104,13 @@ def register_demo_builder(name: str, builder: Callable[..., None], *, order: int
 
 
 def register_agenda_provider(provider: Callable) -> None:
+    """`provider(*, volunteer_id, branch_ids, start, end) -> list[AgendaItem]`.
+
+    Exactly one of `volunteer_id` (a volunteer's own agenda: what they are enrolled in,
+    invited to or a member of) and `branch_ids` (a coordinator's agenda: every session
+    of those branches) is given. Items overlap [start, end). A provider runs a fixed
+    number of queries, whatever the number of items.
+    """
     if provider not in registry.agenda_providers:
         registry.agenda_providers.append(provider)
 
