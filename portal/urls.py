@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.pages import views as page_views
 
 mijn_patterns = [
     path("", views.mijn, name="mijn"),
@@ -26,6 +27,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("robots.txt", page_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", page_views.sitemap, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -39,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("cursussen/", include("courses.urls")),
     path("intervisie/", include("intervision.urls")),
     path("nieuwsbrief/", include("newsletter.urls")),
+    path("", include("portal.pages.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

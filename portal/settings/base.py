@@ -26,12 +26,15 @@ DEMO_MODE = env.bool("DEMO_MODE", default=False)
 INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.pages.apps.PagesConfig",
+    "portal.referrals.apps.ReferralsConfig",
+    "portal.recruitment.apps.RecruitmentConfig",
     "courses.apps.CoursesConfig",
     "intervision.apps.IntervisionConfig",
     "newsletter.apps.NewsletterConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
@@ -61,8 +64,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached public page costs no session or user lookup.
+    "portal.pages.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.pages.middleware.ContentLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.portal",
+                "portal.pages.context_processors.public",
             ],
         },
     },
@@ -208,7 +215,14 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Public pages may also be translated into Arabic and Farsi (right to left); the
+# interface itself speaks Dutch and English only (see PORTAL_INTERFACE_LANGUAGES).
+WAGTAIL_CONTENT_LANGUAGES = [
+    ("nl", "Nederlands"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa", "فارسی"),
+]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
@@ -217,7 +231,12 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Wagtail requires every content language in LANGUAGES, so /ar/ and /fa/ exist as URL
+# prefixes; they serve translated public pages only. Menus, forms and accounts stay in
+# an interface language: portal.pages.middleware sends any other /ar/ or /fa/ URL to
+# its Dutch address, and page templates mark their interface text with its own lang.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("ar", "العربية"), ("fa", "فارسی")]
+PORTAL_INTERFACE_LANGUAGES = ["nl", "en"]
 # Each part keeps its own catalogue; `make messages` sorts every string into the
 # catalogue of the folder it was found in (templates/ and portal/ share portal's).
 LOCALE_PATHS = [
@@ -240,6 +259,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Public pages and forms ------------------------------------------------------------
+# Anonymous visitors get public pages from the shared cache for this long at most; a
+# publish, unpublish, move or delete clears them at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
+# Submissions accepted per address (IP) and form, per window of seconds.
+PUBLIC_FORM_RATE_LIMITS = {
+    "referral": (env.int("REFERRAL_RATE_LIMIT", default=5), 60 * 60),
+    "volunteer_application": (env.int("APPLICATION_RATE_LIMIT", default=3), 60 * 60),
+}
+# Personal data of a closed referral (support ended, or not suitable) is erased this
+# many months after it was closed; the counts for the annual report stay.
+REFERRAL_RETENTION_MONTHS = env.int("REFERRAL_RETENTION_MONTHS", default=12)
 
 # --- E-mail ---------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,0 +1,289 @@
+"""The referral inbox in the Wagtail admin, scoped to the coordinator's own branches.
+
+- The list, its filters and its export reach only the user's branches; national
+  staff also see the referrals no branch covers. Another branch's referral is a 404.
+- The search box looks for the reference only: what is typed into it ends up in an
+  address, and family data never goes into an address.
+- The export holds the annual report's figures only, never personal data.
+- Status changes, moving to another branch and erasing go through the services.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+
+from portal.errors import ServiceError
+from portal.models import Branch
+from portal.permissions import is_national_staff
+from portal.referrals.models import (
+    RISK_FACTOR_CHOICES,
+    SUPPORT_QUESTION_CHOICES,
+    NotSuitableReason,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+)
+from portal.referrals.services import (
+    assign_referral_to_branch,
+    change_referral_status,
+    check_status_change,
+    erase_referral,
+)
+from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
+
+NEW_STATUS_CHOICES = [("", _("— status niet wijzigen —")), *ReferralStatus.choices]
+REASON_CHOICES = [("", "—"), *NotSuitableReason.choices]
+
+
+class ReferralPermissionPolicy(BranchScopedPermissionPolicy):
+    """Branch scoping, plus: national staff see every referral, routed or not."""
+
+    def filter_visible(self, user, queryset):
+        if is_national_staff(user):
+            return queryset
+        return super().filter_visible(user, queryset)
+
+
+def _branches_of_request(request):
+    if request is None:
+        return Branch.objects.none()
+    return Branch.objects.coordinated_by(request.user)
+
+
+class ReferralFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
+    branch = django_filters.ModelChoiceFilter(label=_("Afdeling"), queryset=_branches_of_request)
+    kind = django_filters.ChoiceFilter(label=_("Aangemeld"), choices=ReferralKind.choices)
+    unrouted = django_filters.BooleanFilter(
+        label=_("Zonder afdeling"), field_name="branch", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "branch", "kind", "unrouted"]
+
+
+class ReferralAdminForm(WagtailAdminModelForm):
+    """The annual report's figures are edited here; status, branch and erasure go
+    through the services."""
+
+    new_status = forms.ChoiceField(
+        label=_("Nieuwe status"), choices=NEW_STATUS_CHOICES, required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Reden (bij niet passend)"), choices=REASON_CHOICES, required=False
+    )
+    status_note = forms.CharField(
+        label=_("Toelichting bij de statuswijziging"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wordt met de persoonsgegevens gewist."),
+    )
+    move_to_branch = forms.ModelChoiceField(
+        label=_("Doorzetten naar afdeling"),
+        queryset=Branch.objects.all(),
+        required=False,
+        help_text=_(
+            "De coördinatoren van die afdeling krijgen bericht dat er een aanmelding wacht."
+        ),
+    )
+    erase_now = forms.BooleanField(
+        label=_("Persoonsgegevens nu wissen"),
+        required=False,
+        help_text=_(
+            "Bijvoorbeeld op verzoek van het gezin. Kan alleen bij een afgesloten aanmelding; "
+            "de cijfers voor het jaarverslag blijven."
+        ),
+    )
+    support_questions = forms.MultipleChoiceField(
+        label=_("Soorten hulpvraag"),
+        choices=SUPPORT_QUESTION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_factors = forms.MultipleChoiceField(
+        label=_("Risicofactoren"),
+        choices=RISK_FACTOR_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            if cleaned.get("new_status"):
+                check_status_change(
+                    referral=Referral.objects.get(pk=self.instance.pk),
+                    to_status=cleaned["new_status"],
+                    reason=cleaned.get("reason", ""),
+                )
+            elif cleaned.get("reason"):
+                self.add_error("reason", _("Kies ook de status „niet passend”."))
+            move_to = cleaned.get("move_to_branch")
+            if move_to is not None and move_to.pk == self.instance.branch_id:
+                self.add_error("move_to_branch", _("De aanmelding hoort al bij deze afdeling."))
+            if cleaned.get("erase_now") and not (
+                self.instance.is_closed
+                or cleaned.get("new_status") in {"support_ended", "not_suitable"}
+            ):
+                self.add_error(
+                    "erase_now",
+                    _("Alleen van een afgesloten aanmelding kunnen de gegevens worden gewist."),
+                )
+        except ServiceError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
+
+    def save(self, commit=True):
+        referral = super().save(commit=commit)
+        if not commit:
+            return referral
+        data = self.cleaned_data
+        if data.get("new_status"):
+            change_referral_status(
+                referral=referral,
+                to_status=data["new_status"],
+                by=self.for_user,
+                reason=data.get("reason", ""),
+                note=data.get("status_note", ""),
+            )
+        if data.get("move_to_branch") is not None:
+            assign_referral_to_branch(
+                referral=referral, branch=data["move_to_branch"], by=self.for_user
+            )
+        if data.get("erase_now"):
+            erase_referral(referral=referral, by=self.for_user)
+        return referral
+
+
+class ReferralRecordPanel(Panel):
+    """Read only: who referred, the family, the question, and the history."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "referrals/admin/referral_record_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["referral"] = self.instance
+            context["history"] = self.instance.status_changes.select_related("changed_by")[:50]
+            return context
+
+
+class ReferralIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("branch")
+
+
+class ReferralCreateView(CreateView):
+    """Referrals come in through the public form only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class ReferralEditView(EditView):
+    def get_page_subtitle(self):
+        return self.object.reference
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Any branch: a family may live outside the area of the branch it reached.
+        # Once passed on, the referral is that branch's (and out of sight here).
+        form.fields["move_to_branch"].queryset = Branch.objects.exclude(pk=self.object.branch_id)
+        return form
+
+
+class ReferralViewSet(BranchScopedModelViewSet):
+    model = Referral
+    icon = "mail"
+    menu_label = _("Aanmeldingen gezinnen")
+    menu_order = 105
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = ReferralIndexView
+    add_view_class = ReferralCreateView
+    edit_view_class = ReferralEditView
+    filterset_class = ReferralFilterSet
+    search_fields = ["reference"]
+    search_backend_name = None
+    list_display = [
+        Column("reference", label=_("Kenmerk")),
+        DateColumn("received_at", label=_("Ontvangen"), sort_key="received_at"),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        Column("branch", label=_("Afdeling")),
+        Column("family_label", label=_("Gezin"), accessor="family_label"),
+        Column("municipality", label=_("Gemeente"), sort_key="municipality"),
+        Column("kind", label=_("Aangemeld"), accessor="get_kind_display"),
+    ]
+    # The annual report's figures; personal data never goes into an export.
+    list_export = [
+        "reference",
+        "received_at",
+        "branch",
+        "get_kind_display",
+        "get_referrer_category_display",
+        "municipality",
+        "children_count",
+        "expecting",
+        "get_family_language_display",
+        "get_support_questions_display",
+        "get_risk_factors_display",
+        "get_status_display",
+        "get_not_suitable_reason_display",
+        "closed_at",
+    ]
+    export_headings = {
+        "reference": _("Kenmerk"),
+        "received_at": _("Ontvangen"),
+        "branch": _("Afdeling"),
+        "get_kind_display": _("Aangemeld"),
+        "get_referrer_category_display": _("Soort verwijzer"),
+        "municipality": _("Gemeente"),
+        "children_count": _("Aantal kinderen"),
+        "expecting": _("Zwangerschap"),
+        "get_family_language_display": _("Voorkeurstaal"),
+        "get_support_questions_display": _("Soorten hulpvraag"),
+        "get_risk_factors_display": _("Risicofactoren"),
+        "get_status_display": _("Status"),
+        "get_not_suitable_reason_display": _("Reden niet passend"),
+        "closed_at": _("Afgesloten"),
+    }
+    export_filename = "aanmeldingen-jaarverslag"
+    edit_handler = ObjectList(
+        [
+            ReferralRecordPanel(heading=_("Aanmelding")),
+            MultiFieldPanel(
+                [FieldPanel("new_status"), FieldPanel("reason"), FieldPanel("status_note")],
+                heading=_("Status wijzigen"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("referrer_category"),
+                    FieldPanel("municipality"),
+                    FieldPanel("children_count"),
+                    FieldPanel("family_language"),
+                    FieldPanel("support_questions"),
+                    FieldPanel("risk_factors"),
+                ],
+                heading=_("Voor het jaarverslag"),
+                help_text=_("Deze gegevens blijven bewaard als de persoonsgegevens zijn gewist."),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("move_to_branch"), FieldPanel("erase_now")],
+                heading=_("Doorzetten of wissen"),
+            ),
+        ],
+        base_form_class=ReferralAdminForm,
+    )
