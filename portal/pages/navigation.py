@@ -15,6 +15,7 @@ spends no queries on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +46,7 @@ class MenuItem:
     title: str
     url: str
     path: str  # tree path, to mark the current section
+    language: str  # of the page the item links to: its title is in that language
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class LanguageLink:
 @dataclass
 class Chrome:
     menu: list[MenuItem] = field(default_factory=list)
-    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
+    breadcrumbs: list[MenuItem] = field(default_factory=list)
     languages: list[LanguageLink] = field(default_factory=list)
     privacy_url: str = ""
     contact_email: str = ""
@@ -111,34 +113,64 @@ def _key(request, *parts: str) -> str:
 
 
 def _build_site_part(request, page: Page | None) -> dict:
-    site = Site.find_for_request(request)
-    if page is not None:
-        home_path = page.path[: Page.steplen * 2]
-    elif site is not None:
-        home_path = site.root_page.localized.path
-    else:
+    root = _site_root(request)
+    if root is None:
         return {}
+    if page is not None:
+        children = Page.objects.filter(depth=3, path__startswith=page.path[: Page.steplen * 2])
+    else:
+        # Wagtail's cached root paths give the home page's url_path, whose depth is
+        # its number of slashes: no query to find the home page itself.
+        children = Page.objects.filter(
+            url_path__startswith=root.root_path, depth=root.root_path.count("/") + 1
+        )
     part = {
         "menu": [
-            MenuItem(title=child.title, url=child.get_url(request), path=child.path)
-            for child in Page.objects.filter(depth=3, path__startswith=home_path)
-            .live()
-            .in_menu()
-            .order_by("path")
-            .only(*_ONLY)
+            _item(request, child)
+            for child in children.live().in_menu().order_by("path").only(*_ONLY)
         ]
     }
-    if site is not None:
-        part |= _footer(request, site)
-    return part
+    return part | _footer(request, root.site_id)
 
 
-def _breadcrumbs_from(request, ancestors: list[Page]) -> list[tuple[str, str]]:
-    return [(ancestor.title, ancestor.get_url(request)) for ancestor in ancestors]
+def _site_root(request):
+    """The site's root path (`Site.get_site_root_paths()`, cached by Wagtail) in the
+    active language, for the host of this request."""
+    roots = Site.get_site_root_paths()
+    if not roots:
+        return None
+    host = request.get_host().rsplit(":", 1)[0].strip("[]")
+    site_ids = {root.site_id for root in roots}
+    matching = [root for root in roots if urlsplit(root.root_url).hostname == host]
+    if not matching:
+        if len(site_ids) == 1:
+            matching = roots
+        else:
+            site = Site.find_for_request(request)
+            matching = [root for root in roots if site and root.site_id == site.pk]
+    by_language = {root.language_code: root for root in matching}
+    return (
+        by_language.get(get_language())
+        or by_language.get(settings.LANGUAGE_CODE)
+        or (matching[0] if matching else None)
+    )
 
 
-def _breadcrumbs(request, page: Page) -> list[tuple[str, str]]:
-    """(title, url) from the home page down to the page's parent."""
+def _item(request, page: Page) -> MenuItem:
+    return MenuItem(
+        title=page.title,
+        url=page.get_url(request),
+        path=page.path,
+        language=language_of_locale(page.locale_id),
+    )
+
+
+def _breadcrumbs_from(request, ancestors: list[Page]) -> list[MenuItem]:
+    return [_item(request, ancestor) for ancestor in ancestors]
+
+
+def _breadcrumbs(request, page: Page) -> list[MenuItem]:
+    """From the home page down to the page's parent."""
     if page.depth <= 2:
         return []
     return _breadcrumbs_from(request, list(page.get_ancestors().filter(depth__gte=2).only(*_ONLY)))
@@ -196,10 +228,12 @@ def _in_order(links: dict[str, LanguageLink]) -> list[LanguageLink]:
     return sorted(links.values(), key=lambda link: order.index(link.code))
 
 
-def _footer(request, site: Site) -> dict:
+def _footer(request, site_id: int) -> dict:
     from portal.pages.models import PublicSiteSettings
 
-    site_settings = PublicSiteSettings.for_site(site)
+    site_settings = PublicSiteSettings.objects.filter(site_id=site_id).first()
+    if site_settings is None:
+        return {}
     footer = {
         "contact_email": site_settings.contact_email,
         "contact_phone": site_settings.contact_phone,

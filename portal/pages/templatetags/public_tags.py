@@ -41,3 +41,10 @@ def ui_lang(context) -> SafeString:
 @register.filter
 def text_direction(language_code: str) -> str:
     return direction(language_code or "")
+
+
+@register.simple_tag
+def lang_if_other(language_code: str) -> SafeString:
+    """` lang=".." dir=".."` for a page title inside the interface (menu, breadcrumbs)
+    when the page is in another language than the interface."""
+    return mark_safe("") if language_code == interface_language() else lang_attrs(language_code)
