@@ -20,8 +20,8 @@ class PagesConfig(AppConfig):
         from portal.registry import register_demo_builder
 
         signals.connect()
-        post_migrate.connect(
-            _ensure_editor_permissions, sender=self, dispatch_uid="pages-editor-permissions"
-        )
+        # After every app's migrate (like the role groups): the permissions it grants
+        # belong to apps that migrate after this one.
+        post_migrate.connect(_ensure_editor_permissions, dispatch_uid="pages-editor-permissions")
         # Replaces the foundation's minimal home page with the full public site.
         register_demo_builder("pages", build_pages_demo, order=20)

@@ -12,5 +12,5 @@ def public(request) -> dict:
     return {
         "ui_language": ui_language,
         "ui_direction": direction(ui_language),
-        "search_url": search_url,
+        "site_search_url": search_url,
     }
