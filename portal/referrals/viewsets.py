@@ -219,7 +219,7 @@ class ReferralViewSet(BranchScopedModelViewSet):
     search_fields = ["reference"]
     search_backend_name = None
     list_display = [
-        Column("reference", label=_("Kenmerk")),
+        "reference",  # a plain name first: Wagtail links it to the referral
         DateColumn("received_at", label=_("Ontvangen"), sort_key="received_at"),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("branch", label=_("Afdeling")),
