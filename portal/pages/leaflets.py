@@ -108,8 +108,8 @@ def build_leaflet_pdf(language: str) -> bytes:
     pdf.set_author("Home-Start")
     pdf.set_subject(DEMO_NOTE)
     pdf.set_creator("Home-Start portal (demo content)")
-    for name, filename in FONT_FILES.items():
-        pdf.add_font(name, fname=str(FONTS / filename))
+    for name in {"latin", script}:  # only what this leaflet uses is embedded
+        pdf.add_font(name, fname=str(FONTS / FONT_FILES[name]))
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
     align = "R" if rtl else "L"

@@ -297,6 +297,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # fpdf2's font subsetting (demo leaflets) logs every glyph table at INFO.
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # django-q2 logs every enqueue at INFO; the cluster's warnings and errors stay.
         "django-q": {
             "handlers": ["console"],
