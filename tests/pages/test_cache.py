@@ -102,9 +102,10 @@ def test_logged_in_visitors_are_never_served_from_the_cache(client, public_site,
     assert "Uitloggen" not in anonymous.content.decode()
 
 
-@pytest.mark.parametrize("page", ["referral_form", "registration", "volunteering"])
-def test_pages_with_a_form_are_never_cached(client, public_site, page):
-    url = getattr(public_site, page).url
+@pytest.mark.parametrize("form_page", ["referral_form", "registration", "volunteering"])
+def test_pages_with_a_form_are_never_cached(client, public_site, form_page):
+    # (not named "page": that is pytest-playwright's browser page fixture)
+    url = getattr(public_site, form_page).url
     first, second = get(client, url), get(client, url)
     assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
     assert 'name="csrfmiddlewaretoken"' in second.content.decode()
