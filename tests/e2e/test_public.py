@@ -17,11 +17,16 @@ from portal.pages.leaflets import build_leaflet_pdf
 from portal.referrals.models import Referral
 from portal.referrals.services import change_referral_status
 from tests.e2e.helpers import assert_accessible, assert_lang_and_dir
-from tests.pages.conftest import public_site  # noqa: F401
+from tests.pages.conftest import build_public_site
 from tests.pages.factories import translate
 from tests.portal.factories import TEST_PASSWORD, current_totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def public_site(branch):
+    return build_public_site(branch)
 
 
 def test_referrer_refers_a_family_and_hears_when_support_starts(
@@ -75,7 +80,9 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     # First without consent: a Dutch error, the input kept.
     page.get_by_role("button", name="Aanmelding versturen").click()
     assert page.get_by_role("alert").is_visible()
-    assert page.get_by_text("Meld een gezin alleen aan als de ouders ervan weten").first.is_visible()
+    assert page.get_by_text(
+        "Meld een gezin alleen aan als de ouders ervan weten"
+    ).first.is_visible()
     assert_accessible(page)
     assert not Referral.objects.exists()
     page.get_by_label("De ouders weten van deze aanmelding").check()
@@ -86,7 +93,9 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     referral = Referral.objects.get()
     assert referral.branch.name == "Home-Start Utrecht"
     assert "Haddouchi" not in page.url
-    notice = smtp_server.messages_to(coordinator.email)[0].message.get_body(("plain",)).get_content()
+    notice = (
+        smtp_server.messages_to(coordinator.email)[0].message.get_body(("plain",)).get_content()
+    )
     assert "Haddouchi" not in notice
 
     # The coordinator logs in (two steps) and finds the referral in the inbox.
@@ -123,7 +132,10 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
 
 def test_every_public_page_type_passes_axe(page, live_server, public_site):
     arabic_parents = translate(
-        public_site.parents, "ar", title="للآباء والأمهات", slug="lil-aba",
+        public_site.parents,
+        "ar",
+        title="للآباء والأمهات",
+        slug="lil-aba",
         intro="<p>تزورك متطوعة من هوم ستارت في بيتك مرة في الأسبوع.</p>",
     )
     pages = [

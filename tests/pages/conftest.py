@@ -32,6 +32,10 @@ STEPS = [
 
 @pytest.fixture
 def public_site(db, branch):
+    return build_public_site(branch)
+
+
+def build_public_site(branch) -> SimpleNamespace:
     home = home_page()
     parents = add(
         home,

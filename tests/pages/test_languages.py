@@ -57,7 +57,9 @@ def test_arabic_and_farsi_translations_are_right_to_left(client, public_site, la
     # The interface has no Arabic or Farsi: it is Dutch, and marked as such.
     assert '<header class="site-header" lang="nl" dir="ltr">' in content
     assert '<footer class="site-footer" lang="nl" dir="ltr">' in content
-    assert re.search(r'<a class="skip-link" href="#main" lang="nl" dir="ltr">Naar de inhoud</a>', content)
+    assert re.search(
+        r'<a class="skip-link" href="#main" lang="nl" dir="ltr">Naar de inhoud</a>', content
+    )
     # Page titles inside the Dutch menu and breadcrumbs carry their own language.
     assert re.search(
         rf'<a href="{translated.url}" lang="{language}" dir="rtl" aria-current="page">{title}</a>',
@@ -132,7 +134,10 @@ def test_form_on_a_translated_page_keeps_its_dutch_labels_marked_dutch(client, p
     arabic = translate(public_site.registration, "ar", title="التسجيل", slug="tasjil")
     content = html(client.get(arabic.url))
     assert '<html lang="ar" dir="rtl">' in content
-    assert re.search(r'<form method="post" [^>]*class="form referral-form" novalidate lang="nl" dir="ltr">', content)
+    assert re.search(
+        r'<form method="post" [^>]*class="form referral-form" novalidate lang="nl" dir="ltr">',
+        content,
+    )
 
 
 def test_leaflet_and_menu_names_in_english_interface(client, public_site):

@@ -99,7 +99,9 @@ def test_leaflet_page_names_each_language_in_its_own_script_with_lang_hreflang_a
         r"download>([^<]+)</a>",
         content,
     )
-    assert [(lang, hreflang, direction, name) for _href, lang, hreflang, direction, name in links] == [
+    assert [
+        (lang, hreflang, direction, name) for _href, lang, hreflang, direction, name in links
+    ] == [
         ("nl", "nl", "ltr", "Nederlands"),
         ("ar", "ar", "rtl", "العربية"),
         ("en", "en", "ltr", "English"),
@@ -197,7 +199,11 @@ def test_current_section_is_marked_in_the_menu_and_breadcrumbs(client, public_si
     content = html(client.get(public_site.leaflets.url))
     assert re.search(r'<a href="/voor-ouders/"[^>]*aria-current="true">Voor ouders</a>', content)
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', content, re.S).group(0)
-    assert re.findall(r">([^<>]+)</a>", crumbs) == ["Home-Start", "Voor ouders", "De folder in uw taal"]
+    assert re.findall(r">([^<>]+)</a>", crumbs) == [
+        "Home-Start",
+        "Voor ouders",
+        "De folder in uw taal",
+    ]
     assert 'aria-current="page"' in crumbs
 
 
@@ -225,8 +231,12 @@ def test_titles_and_descriptions_for_sharing(client, public_site):
 def test_translated_page_lists_its_translations_for_search_engines(client, public_site):
     translate(public_site.parents, "en", title="For parents", slug="for-parents")
     content = html(client.get(public_site.parents.url))
-    assert re.search(r'<link rel="alternate" hreflang="en" href="http://[^"]+/en/for-parents/">', content)
-    assert re.search(r'<link rel="alternate" hreflang="nl" href="http://[^"]+/voor-ouders/">', content)
+    assert re.search(
+        r'<link rel="alternate" hreflang="en" href="http://[^"]+/en/for-parents/">', content
+    )
+    assert re.search(
+        r'<link rel="alternate" hreflang="nl" href="http://[^"]+/voor-ouders/">', content
+    )
 
 
 def test_footer_links_to_the_privacy_statement_from_the_site_settings(client, public_site):

@@ -35,7 +35,11 @@ MATRIX = [
     ("not_found", "/bestaat-niet/", dict.fromkeys(ROLES, 404)),
     ("arabic_login", "/ar/accounts/login/", dict.fromkeys(ROLES, 302)),
     ("admin_pages", "/admin/pages/", {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: DENIED}),
-    ("admin_edit_page", "/admin/pages/{about_id}/edit/", {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: DENIED}),
+    (
+        "admin_edit_page",
+        "/admin/pages/{about_id}/edit/",
+        {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: DENIED},
+    ),
     (
         "admin_site_settings",
         "/admin/settings/pages/publicsitesettings/{site_id}/",

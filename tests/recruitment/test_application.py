@@ -16,7 +16,6 @@ from portal.models import User, Volunteer, VolunteerStatus
 from portal.recruitment.models import VolunteerApplication
 from portal.recruitment.services import apply_as_volunteer
 from portal.services.volunteers import export_volunteer_data
-from tests.pages.conftest import public_site  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +153,11 @@ def test_form_for_an_existing_address_looks_the_same(client, public_site, branch
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"postcode": "9711 JK"}, "branch", "Er is (nog) geen Home-Start-afdeling voor deze postcode"),
+        (
+            {"postcode": "9711 JK"},
+            "branch",
+            "Er is (nog) geen Home-Start-afdeling voor deze postcode",
+        ),
         ({"postcode": "3512"}, "postcode", "Vul een Nederlandse postcode in"),
         ({"availability": None}, "availability", "Kies minstens één dagdeel."),
         ({"consent": None}, "consent", "Geef toestemming om je gegevens te gebruiken."),
@@ -191,7 +194,9 @@ VALUES = st.one_of(TEXT, st.lists(TEXT, max_size=4), st.integers().map(str))
 
 
 @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(form_data(), VALUES)))
-def test_generated_input_never_gives_a_500_nor_a_half_made_account(client, public_site, branch, data):
+def test_generated_input_never_gives_a_500_nor_a_half_made_account(
+    client, public_site, branch, data
+):
     from django.core.cache import cache
 
     cache.clear()

@@ -8,7 +8,9 @@ from tests.pages.conftest import public_site  # noqa: F401  (the form pages live
 FAMILY_NAME = "Yasmina Haddouchi"
 FAMILY_PHONE = "06 98765432"
 FAMILY_POSTCODE = "3531 AB"
-QUESTION = "Moeder voelt zich alleen sinds de verhuizing en zou graag iemand hebben om mee te praten."
+QUESTION = (
+    "Moeder voelt zich alleen sinds de verhuizing en zou graag iemand hebben om mee te praten."
+)
 REFERRER_EMAIL = "marieke@consultatiebureau.example"
 
 
@@ -46,7 +48,15 @@ def self_registration_data(**overrides) -> dict:
     return data
 
 
-FAMILY_DATA = (FAMILY_NAME, FAMILY_PHONE, "98765432", FAMILY_POSTCODE, "3531", "Haddouchi", QUESTION[:30])
+FAMILY_DATA = (
+    FAMILY_NAME,
+    FAMILY_PHONE,
+    "98765432",
+    FAMILY_POSTCODE,
+    "3531",
+    "Haddouchi",
+    QUESTION[:30],
+)
 
 
 def family(**overrides) -> FamilyDetails:

@@ -23,19 +23,29 @@ MATRIX = [
     ("inbox_results", "/admin/referrals/results/", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
     ("inbox_export", "/admin/referrals/?export=csv", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
     ("edit", "/admin/referrals/edit/{referral}/", {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
-    ("edit_unrouted", "/admin/referrals/edit/{unrouted}/", {A: LOGIN, V: 403, C: 404, O: 404, S: 200}),
+    (
+        "edit_unrouted",
+        "/admin/referrals/edit/{unrouted}/",
+        {A: LOGIN, V: 403, C: 404, O: 404, S: 200},
+    ),
     ("edit_missing", "/admin/referrals/edit/999999/", {A: LOGIN, V: 403, C: 404, O: 404, S: 404}),
     ("history", "/admin/referrals/history/{referral}/", {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
     ("usage", "/admin/referrals/usage/{referral}/", {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
     ("add", "/admin/referrals/add/", {A: LOGIN, V: 403, C: 404, O: 404, S: 404}),
-    ("delete", "/admin/referrals/delete/{referral}/", {A: LOGIN, V: 403, C: DENIED, O: 404, S: DENIED}),
+    (
+        "delete",
+        "/admin/referrals/delete/{referral}/",
+        {A: LOGIN, V: 403, C: DENIED, O: 404, S: DENIED},
+    ),
 ]
 
 
 @pytest.fixture
 def unrouted(branch):
     return submit_referral(
-        family=family(name="Fam. Nergens", postcode="9711 JK"), referrer=referrer(), parents_consent=True
+        family=family(name="Fam. Nergens", postcode="9711 JK"),
+        referrer=referrer(),
+        parents_consent=True,
     )
 
 
@@ -137,7 +147,8 @@ def test_coordinator_moves_a_referral_along_and_records_the_figures(
 
 def test_not_suitable_without_a_reason_is_refused_in_dutch(client_for, referral):
     response = client_for("coordinator").post(
-        f"/admin/referrals/edit/{referral.pk}/", admin_form_data(referral, new_status="not_suitable")
+        f"/admin/referrals/edit/{referral.pk}/",
+        admin_form_data(referral, new_status="not_suitable"),
     )
     assert response.status_code == 400
     assert "Kies waarom de aanmelding niet passend is." in response.content.decode()
@@ -160,10 +171,13 @@ def test_marking_support_started_mails_the_referrer(
     assert FAMILY_NAME not in mailoutbox[0].body
 
 
-def test_national_staff_route_an_unrouted_referral(client_for, unrouted, branch, coordinator, mailoutbox, django_capture_on_commit_callbacks):
+def test_national_staff_route_an_unrouted_referral(
+    client_for, unrouted, branch, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for("staff").post(
-            f"/admin/referrals/edit/{unrouted.pk}/", admin_form_data(unrouted, move_to_branch=branch.pk)
+            f"/admin/referrals/edit/{unrouted.pk}/",
+            admin_form_data(unrouted, move_to_branch=branch.pk),
         )
     assert response.status_code == 302
     unrouted.refresh_from_db()
@@ -179,7 +193,10 @@ def test_erase_now_only_for_a_closed_referral(client_for, referral):
     assert refused.status_code == 400
     assert not Referral.objects.get(pk=referral.pk).is_erased
     done = client.post(
-        url, admin_form_data(referral, new_status="not_suitable", reason="family_declined", erase_now="on")
+        url,
+        admin_form_data(
+            referral, new_status="not_suitable", reason="family_declined", erase_now="on"
+        ),
     )
     assert done.status_code == 302
     referral.refresh_from_db()
@@ -189,7 +206,9 @@ def test_erase_now_only_for_a_closed_referral(client_for, referral):
 
 def test_admin_history_never_shows_family_names(client_for, referral):
     client = client_for("coordinator")
-    client.post(f"/admin/referrals/edit/{referral.pk}/", admin_form_data(referral, new_status="contacted"))
+    client.post(
+        f"/admin/referrals/edit/{referral.pk}/", admin_form_data(referral, new_status="contacted")
+    )
     history = client.get(f"/admin/referrals/history/{referral.pk}/").content.decode()
     assert referral.reference in history
     assert FAMILY_NAME not in history
@@ -210,8 +229,10 @@ def test_inbox_query_count_does_not_grow_with_referrals(
     assert counts[0] == counts[1]
 
 
-VALUES = st.one_of(st.text(max_size=80), st.lists(st.text(max_size=20), max_size=3), st.integers().map(str))
-FIELDS = list(admin_form_data(Referral(referrer_category="other"))) + ["erase_now"]
+VALUES = st.one_of(
+    st.text(max_size=80), st.lists(st.text(max_size=20), max_size=3), st.integers().map(str)
+)
+FIELDS = [*admin_form_data(Referral(referrer_category="other")), "erase_now"]
 
 
 @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, VALUES)))

@@ -7,7 +7,11 @@ from __future__ import annotations
 import pytest
 
 from portal.referrals.models import ReferralStatus
-from portal.referrals.services import assign_referral_to_branch, change_referral_status, submit_referral
+from portal.referrals.services import (
+    assign_referral_to_branch,
+    change_referral_status,
+    submit_referral,
+)
 from tests.portal.factories import BranchFactory
 from tests.referrals.conftest import FAMILY_DATA, REFERRER_EMAIL, family, referrer
 
@@ -129,11 +133,17 @@ def test_referrer_who_wrote_in_english_reads_english(
     assert "Thank you for your referral" in texts[0]
     assert "Support has started" in texts[1]
     # The branch's notice stays Dutch.
-    assert "Er wacht een nieuwe aanmelding" in text_of(smtp_server.messages_to(coordinator.email)[0])
+    assert "Er wacht een nieuwe aanmelding" in text_of(
+        smtp_server.messages_to(coordinator.email)[0]
+    )
 
 
 def test_passing_a_referral_on_tells_the_new_branch(
-    smtp_server, branch, other_branch, other_branch_coordinator, coordinator,
+    smtp_server,
+    branch,
+    other_branch,
+    other_branch_coordinator,
+    coordinator,
     django_capture_on_commit_callbacks,
 ):
     referral = submit(django_capture_on_commit_callbacks)

@@ -170,7 +170,7 @@ def test_family_data_never_in_logs_addresses_or_e_mails(
 
 TEXT = st.text(max_size=300)
 VALUES = st.one_of(TEXT, st.lists(TEXT, max_size=4), st.integers().map(str))
-FIELDS = list(referral_form_data()) + ["family_email"]
+FIELDS = [*referral_form_data(), "family_email"]
 
 
 @given(

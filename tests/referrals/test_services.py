@@ -120,9 +120,8 @@ def test_expecting_parents_without_children_yet(branch):
 )
 def test_refused_referral_stores_nothing(branch, kwargs, code, django_capture_on_commit_callbacks):
     arguments = {"family": family(), "referrer": referrer(), "parents_consent": True} | kwargs
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(ServiceError) as refused:
-            submit_referral(**arguments)
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ServiceError) as refused:
+        submit_referral(**arguments)
     assert refused.value.code == code
     assert not Referral.objects.exists() and not ReferralStatusChange.objects.exists()
     assert callbacks == []
@@ -175,7 +174,11 @@ def test_full_route_is_recorded_and_closes(referral, coordinator):
         ([], S.SUPPORT_STARTED, "transition_not_allowed"),  # no support before the intake
         ([], S.NEW, "same_status"),
         ([S.CONTACTED, S.INTAKE_DONE, S.SUPPORT_STARTED], S.NOT_SUITABLE, "transition_not_allowed"),
-        ([S.CONTACTED, S.INTAKE_DONE, S.SUPPORT_STARTED, S.SUPPORT_ENDED], S.CONTACTED, "transition_not_allowed"),
+        (
+            [S.CONTACTED, S.INTAKE_DONE, S.SUPPORT_STARTED, S.SUPPORT_ENDED],
+            S.CONTACTED,
+            "transition_not_allowed",
+        ),
     ],
 )
 def test_status_route_refuses_jumps(referral, path, to, code):
