@@ -30,8 +30,13 @@ def home_page() -> HomePage:
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
         return site.root_page.specific
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    # Content types, permissions and role groups, as after a migrate.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     locale, _ = Locale.objects.get_or_create(language_code="nl")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
     home = root.add_child(instance=HomePage(title="Home-Start", slug="home", locale=locale))
     Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
     return home
