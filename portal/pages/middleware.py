@@ -25,7 +25,8 @@ class ContentLanguageMiddleware:
             and language not in settings.PORTAL_INTERFACE_LANGUAGES
             and not self._is_page(request.path_info)
         ):
-            dutch = request.path_info.removeprefix(f"/{language}") or "/"
+            # One leading slash only: "/ar//elsewhere.example" must not leave the site.
+            dutch = "/" + request.path_info.removeprefix(f"/{language}").lstrip("/")
             query = request.META.get("QUERY_STRING", "")
             return HttpResponseRedirect(dutch + (f"?{query}" if query else ""))
         return self.get_response(request)

@@ -7,7 +7,7 @@ import json
 
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from portal.pages.languages import LEAFLET_LANGUAGES
 from portal.pages.models import (
@@ -35,6 +35,8 @@ def home_page() -> HomePage:
 
     # Content types, permissions and role groups, as after a migrate.
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     locale, _ = Locale.objects.get_or_create(language_code="nl")
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
     home = root.add_child(instance=HomePage(title="Home-Start", slug="home", locale=locale))

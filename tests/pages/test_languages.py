@@ -115,6 +115,8 @@ def test_english_address_without_an_english_page_shows_the_dutch_content_as_dutc
         ("/ar/accounts/login/", "/accounts/login/"),
         ("/fa/mijn/", "/mijn/"),
         ("/ar/zoeken/?q=folder", "/zoeken/?q=folder"),
+        ("/ar//elsewhere.example/", "/elsewhere.example/"),  # never off the site
+        ("/fa", "/"),
     ],
 )
 def test_content_only_languages_have_no_interface_of_their_own(client, address, dutch):
