@@ -41,6 +41,26 @@ settings.load_profile("default")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated data (site, home page, groups).
+
+    A transactional test empties the database afterwards. Without serialized rollback
+    Django then re-runs post_migrate, which recreates the role groups but not the site
+    or home page, so the next test would find a half-built database. One rule here
+    instead of a workaround in every part's tests.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if "serialized_rollback" in marker.kwargs:
+            continue
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+            append=False,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
@@ -139,7 +159,8 @@ def smtp_server(settings):
 def q_cluster(transactional_db, monkeypatch):
     """Start a real django-q2 cluster on the test database; stop it afterwards.
 
-    Use with `@pytest.mark.django_db(transaction=True)` so the cluster sees the rows.
+    Use with `@pytest.mark.django_db(transaction=True)` so the cluster sees the rows
+    (serialized rollback is added by `pytest_collection_modifyitems`).
     While it runs, this test process queues tasks on the broker instead of running
     them inline.
     """
