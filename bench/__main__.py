@@ -18,10 +18,15 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
-    if "--list" in names:
+    if "--list" in argv:
         print("\n".join(available()))
         return 0
+    # Options such as --pg are read by bench.common from sys.argv; they are not names.
+    names = [arg for arg in argv if not arg.startswith("-")] or available()
+    unknown = sorted(set(names) - set(available()))
+    if unknown:
+        print(f"Unknown benchmark: {', '.join(unknown)}. Known: {', '.join(available())}")
+        return 2
     failed = []
     for name in names:
         module = importlib.import_module(f"bench.bench_{name}")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 
 from portal.errors import ServiceError
@@ -140,6 +141,17 @@ class VolunteerRecordPanel(Panel):
 class VolunteerIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "branch")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        # The name links to the record and carries the row's buttons, as Wagtail's own
+        # title column does for a plain field name.
+        title_column_class = self._get_title_column_class(TitleColumn)
+        columns[0] = title_column_class(
+            "full_name", label=_("Naam"), accessor="full_name", get_url=self.get_edit_url
+        )
+        return columns
 
 
 class VolunteerEditView(EditView):

@@ -39,6 +39,11 @@ def test_list_shows_only_the_coordinators_branch(client_for, volunteer, other_vo
     assert other_volunteer.full_name not in content
 
 
+def test_list_names_link_to_the_volunteers_record(client_for, volunteer):
+    content = client_for("coordinator").get(INDEX).content.decode()
+    assert f'href="{edit_url(volunteer)}"' in content
+
+
 def test_national_staff_see_every_branch(client_for, volunteer, other_volunteer):
     content = client_for("staff").get(INDEX).content.decode()
     assert volunteer.full_name in content and other_volunteer.full_name in content
