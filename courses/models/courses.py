@@ -287,11 +287,17 @@ class CoursePage(Offering, BasePage):
                 return ServiceError(MSG_OTHER_INTRODUCTION, code="other_introduction")
         return None
 
+    def enrolment_counts(self) -> dict[str, int]:
+        """Enrolled and waitlisted, from `with_schedule()` or in one query."""
+        if hasattr(self, "enrolled_count"):
+            return {"enrolled": self.enrolled_count, "waitlisted": self.waitlisted_count}
+        return self.enrolments.aggregate(
+            enrolled=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
+            waitlisted=Count("pk", filter=Q(status=EnrolmentStatus.WAITLISTED)),
+        )
+
     def places_left(self) -> int:
-        enrolled = getattr(self, "enrolled_count", None)
-        if enrolled is None:
-            enrolled = self.enrolments.enrolled().count()
-        return max(self.capacity - enrolled, 0)
+        return max(self.capacity - self.enrolment_counts()["enrolled"], 0)
 
     def get_context(self, request, *args, **kwargs) -> dict:
         from courses.views import course_page_context
