@@ -9,11 +9,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from intervision.models import Attendance, IntervisionGroup, IntervisionSession, SessionStatus
-from intervision.services import add_session_note, regenerate_sessions
-from tests.intervision.factories import IntervisionGroupFactory, MonthlySeriesFactory
+from intervision.services import add_session_note
 from tests.portal.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,22 +22,8 @@ NOTE = "Besproken: grenzen stellen bij een ouder die steeds meer vraagt."
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def group(branch, volunteer):
-    group = IntervisionGroupFactory(branch=branch, name="Dinsdaggroep", members=[volunteer])
-    MonthlySeriesFactory(group=group)
-    regenerate_sessions(group=group)
-    return group
-
-
-@pytest.fixture
-def session(group):
-    return group.sessions.order_by("start").first()
+def _frozen(frozen_clock):
+    return frozen_clock
 
 
 def group_form_data(branch, members, **overrides) -> dict:
