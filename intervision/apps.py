@@ -6,3 +6,33 @@ class IntervisionConfig(AppConfig):
     name = "intervision"
     label = "intervision"
     verbose_name = _("Intervisie")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from intervision.agenda import intervision_agenda
+        from intervision.demo import build_intervision_demo
+        from intervision.records import attendance_record_section, export_intervision_data
+        from portal.registry import (
+            COORDINATOR,
+            register_agenda_provider,
+            register_demo_builder,
+            register_personal_data_exporter,
+            register_role_permissions,
+            register_volunteer_record_section,
+        )
+
+        register_role_permissions(
+            COORDINATOR,
+            [
+                "intervision.add_intervisiongroup",
+                "intervision.change_intervisiongroup",
+                "intervision.delete_intervisiongroup",
+                "intervision.view_intervisiongroup",
+                "intervision.change_intervisionsession",
+                "intervision.view_intervisionsession",
+            ],
+        )
+        register_agenda_provider(intervision_agenda)
+        register_volunteer_record_section(attendance_record_section)
+        register_personal_data_exporter(export_intervision_data)
+        register_demo_builder("intervision", build_intervision_demo, order=50)

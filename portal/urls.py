@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.agenda import views as agenda_views
 from portal.pages import views as page_views
 
 mijn_patterns = [
@@ -15,6 +16,8 @@ mijn_patterns = [
     path("gegevens/", views.edit_details, name="edit_details"),
     path("gegevens/download/", views.download_data, name="download_data"),
     path("verwijderen/", views.ask_deletion, name="ask_deletion"),
+    path("agenda/", agenda_views.mijn_agenda, name="agenda"),
+    path("agenda/nieuw-adres/", agenda_views.regenerate_token, name="agenda_regenerate"),
 ]
 
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("agenda/", include("portal.agenda.urls")),
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", page_views.sitemap, name="sitemap"),
 ]

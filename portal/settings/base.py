@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.pages.apps.PagesConfig",
     "portal.referrals.apps.ReferralsConfig",
+    "portal.agenda.apps.AgendaConfig",
     "portal.recruitment.apps.RecruitmentConfig",
     "courses.apps.CoursesConfig",
     "intervision.apps.IntervisionConfig",

@@ -1,0 +1,23 @@
+"""Models of `intervision`, by kind; everything is re-exported here."""
+
+from intervision.models.groups import IntervisionGroup, SessionSeries, SkipPeriod
+from intervision.models.sessions import (
+    Attendance,
+    IntervisionSession,
+    Rsvp,
+    RsvpAnswer,
+    SessionNote,
+    SessionStatus,
+)
+
+__all__ = [
+    "Attendance",
+    "IntervisionGroup",
+    "IntervisionSession",
+    "Rsvp",
+    "RsvpAnswer",
+    "SessionNote",
+    "SessionSeries",
+    "SessionStatus",
+    "SkipPeriod",
+]

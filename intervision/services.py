@@ -1,0 +1,462 @@
+"""Intervision rules: the schedule, exceptions, answers, attendance, notes, absences.
+
+Every operation that changes state lives here; the admin, the portal views, the
+e-mail links, the tasks and the demo content call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intervision.models import (
+    Attendance,
+    IntervisionGroup,
+    IntervisionSession,
+    Rsvp,
+    RsvpAnswer,
+    SessionNote,
+    SessionSeries,
+    SessionStatus,
+)
+from intervision.recurrence import aware
+from portal.agenda.cache import agenda_changed
+from portal.errors import ServiceError
+from portal.models import User, Volunteer
+from portal.queue import enqueue_on_commit
+
+# How far ahead a series' sessions exist as rows (a daily task moves the horizon on).
+HORIZON_DAYS = 400
+# Members are invited this many days before a session.
+INVITE_DAYS_AHEAD = 14
+# The link in an invitation works this long (a session is at most INVITE_DAYS_AHEAD away).
+RSVP_MAX_AGE = datetime.timedelta(days=45)
+RSVP_SALT = "intervision.rsvp"
+# A coordinator hears of a volunteer who missed this many recorded sessions in a row.
+MISSED_IN_A_ROW = 3
+NOTE_MAX_LENGTH = 5000
+
+MSG_REASON_REQUIRED = _("Vul in waarom de bijeenkomst niet doorgaat.")
+MSG_ALREADY_CANCELLED = _("Deze bijeenkomst is al afgelast.")
+MSG_NOT_CANCELLED = _("Deze bijeenkomst is niet afgelast.")
+MSG_CANCELLED = _("Deze bijeenkomst is afgelast.")
+MSG_END_BEFORE_START = _("De eindtijd ligt niet na de begintijd.")
+MSG_MOVE_TO_PAST = _("Een bijeenkomst kan niet naar een tijdstip in het verleden.")
+MSG_NOT_A_MEMBER = _("Je bent geen lid van deze intervisiegroep.")
+MSG_TOO_LATE = _("Deze bijeenkomst is al begonnen; je antwoord kan niet meer worden veranderd.")
+MSG_BAD_ANSWER = _("Kies of je komt of niet.")
+MSG_NOT_YET_HELD = _("Aanwezigheid kan pas worden vastgelegd als de bijeenkomst is begonnen.")
+MSG_NOT_MEMBERS = _("Alleen leden van de groep kunnen aanwezig worden gemeld.")
+MSG_NOTE_EMPTY = _("Schrijf op welke onderwerpen zijn besproken.")
+MSG_NOTE_TOO_LONG = _("Een verslag is hoogstens 5000 tekens.")
+MSG_NOTE_NOT_ALLOWED = _("Alleen leden van de groep en coördinatoren kunnen een verslag schrijven.")
+MSG_SERIES_CHANGED = _("Vervalt: de planning van de groep is gewijzigd.")
+
+
+@dataclass
+class RegenerationResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    cancelled: int = 0
+    kept_by_hand: int = 0
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _bump(session: IntervisionSession) -> None:
+    session.sequence += 1
+
+
+def planned_occurrences(
+    group: IntervisionGroup, *, from_date: datetime.date, until: datetime.date
+) -> dict[tuple[int, datetime.date], SessionSeries]:
+    """(series id, date) -> series for every date the group's rules give, skip periods
+    taken out."""
+    skips = list(group.skip_periods.all())
+    planned: dict[tuple[int, datetime.date], SessionSeries] = {}
+    for series in group.series.all():
+        for day in series.occurrence_dates(until=until):
+            if day < from_date or any(skip.covers(day) for skip in skips):
+                continue
+            planned[(series.pk, day)] = series
+    return planned
+
+
+def _planned_fields(series: SessionSeries, day: datetime.date, group: IntervisionGroup) -> dict:
+    return {
+        "start": aware(day, series.start_time),
+        "end": aware(day, series.end_time),
+        "venue": series.venue or group.venue,
+    }
+
+
+@transaction.atomic
+def regenerate_sessions(
+    *, group: IntervisionGroup, now: datetime.datetime | None = None
+) -> RegenerationResult:
+    """Bring the group's future sessions in line with its series and skip periods.
+
+    Past sessions are never touched; sessions moved or cancelled by hand are kept as
+    they are. A session that no longer fits the rules disappears, unless members have
+    already been invited to it or answered: then it stays, cancelled, so calendars
+    that hold it hear of the change.
+    """
+    now = _now(now)
+    today = timezone.localdate(now)
+    group = IntervisionGroup.objects.select_for_update().get(pk=group.pk)
+    planned = planned_occurrences(
+        group, from_date=today, until=today + datetime.timedelta(days=HORIZON_DAYS)
+    )
+    result = RegenerationResult()
+    existing = list(
+        group.sessions.filter(occurrence_date__gte=today).select_for_update().order_by("start")
+    )
+    ids = [session.pk for session in existing]
+    answered = set(
+        Rsvp.objects.filter(session_id__in=ids).values_list("session_id", flat=True)
+    ) | set(Attendance.objects.filter(session_id__in=ids).values_list("session_id", flat=True))
+    changed_ids: list[int] = []
+    for session in existing:
+        key = (session.series_id, session.occurrence_date)
+        series = planned.pop(key, None)
+        if session.start < now:
+            continue
+        if session.changed_by_hand:
+            result.kept_by_hand += 1
+            continue
+        if series is not None:
+            fields = _planned_fields(series, session.occurrence_date, group)
+            reinstate = session.status == SessionStatus.CANCELLED
+            if reinstate or any(getattr(session, k) != v for k, v in fields.items()):
+                for name, value in fields.items():
+                    setattr(session, name, value)
+                session.status, session.cancel_reason = SessionStatus.SCHEDULED, ""
+                _bump(session)
+                session.save()
+                result.updated += 1
+                changed_ids.append(session.pk)
+            continue
+        if session.status == SessionStatus.CANCELLED:
+            continue
+        if session.invited_at or session.pk in answered:
+            session.status, session.cancel_reason = SessionStatus.CANCELLED, str(MSG_SERIES_CHANGED)
+            _bump(session)
+            session.save()
+            result.cancelled += 1
+            changed_ids.append(session.pk)
+        else:
+            session.delete()
+            result.removed += 1
+    IntervisionSession.objects.bulk_create(
+        [
+            IntervisionSession(
+                group=group,
+                series=series,
+                occurrence_date=day,
+                **_planned_fields(series, day, group),
+            )
+            for (_series_id, day), series in sorted(planned.items(), key=lambda kv: kv[0][1])
+        ]
+    )
+    result.created = len(planned)
+    for session_id in changed_ids:
+        _notify_members_of_change(session_id)
+    agenda_changed()
+    return result
+
+
+def _notify_members_of_change(session_id: int) -> None:
+    session = IntervisionSession.objects.get(pk=session_id)
+    if session.invited_at is None:
+        return
+    for volunteer_id in session.group.members.values_list("pk", flat=True):
+        enqueue_on_commit("intervision.tasks.send_session_change", session_id, volunteer_id)
+
+
+def _locked(session: IntervisionSession) -> IntervisionSession:
+    return IntervisionSession.objects.select_for_update().select_related("group").get(pk=session.pk)
+
+
+@transaction.atomic
+def move_session(
+    *,
+    session: IntervisionSession,
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    venue: str,
+    now: datetime.datetime | None = None,
+) -> IntervisionSession:
+    """Move one session to another day, time or place; the series leaves it alone."""
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ServiceError(MSG_CANCELLED, code="cancelled")
+    if end_time <= start_time:
+        raise ServiceError(MSG_END_BEFORE_START, code="end_before_start", field="end_time")
+    start, end = aware(date, start_time), aware(date, end_time)
+    if start <= _now(now):
+        raise ServiceError(MSG_MOVE_TO_PAST, code="in_past", field="date")
+    venue = venue.strip()
+    if (session.start, session.end, session.venue) == (start, end, venue):
+        return session
+    session.start, session.end, session.venue = start, end, venue
+    session.moved = session.changed_by_hand = True
+    _bump(session)
+    session.save()
+    _notify_members_of_change(session.pk)
+    agenda_changed()
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: IntervisionSession, reason: str) -> IntervisionSession:
+    """Cancel one session with a reason; it stays in agendas and feeds as cancelled."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(MSG_REASON_REQUIRED, code="reason_required", field="cancel_reason")
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ServiceError(MSG_ALREADY_CANCELLED, code="already_cancelled")
+    session.status, session.cancel_reason = SessionStatus.CANCELLED, reason[:200]
+    session.changed_by_hand = True
+    _bump(session)
+    session.save()
+    _notify_members_of_change(session.pk)
+    agenda_changed()
+    return session
+
+
+@transaction.atomic
+def reinstate_session(*, session: IntervisionSession) -> IntervisionSession:
+    """Undo a cancellation: the session takes place after all."""
+    session = _locked(session)
+    if not session.is_cancelled:
+        raise ServiceError(MSG_NOT_CANCELLED, code="not_cancelled")
+    session.status, session.cancel_reason = SessionStatus.SCHEDULED, ""
+    session.changed_by_hand = True
+    _bump(session)
+    session.save()
+    _notify_members_of_change(session.pk)
+    agenda_changed()
+    return session
+
+
+# --- Invitations and answers -------------------------------------------------------
+
+
+def rsvp_token(*, session_id: int, volunteer_id: int) -> str:
+    """The signed part of the link in an invitation; it carries ids only."""
+    return signing.dumps([session_id, volunteer_id], salt=RSVP_SALT)
+
+
+def read_rsvp_token(token: str) -> tuple[int, int]:
+    """(session id, volunteer id). Raises signing.SignatureExpired when the link is too
+    old, signing.BadSignature when it has been altered."""
+    value = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_MAX_AGE)
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise signing.BadSignature("unexpected payload")
+    return value[0], value[1]
+
+
+@transaction.atomic
+def invite_members(*, session: IntervisionSession, now: datetime.datetime | None = None) -> int:
+    """Queue an invitation with answer links to every member; returns how many."""
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ServiceError(MSG_CANCELLED, code="cancelled")
+    member_ids = list(session.group.members.values_list("pk", flat=True))
+    for volunteer_id in member_ids:
+        enqueue_on_commit("intervision.tasks.send_invitation", session.pk, volunteer_id)
+    session.invited_at = _now(now)
+    session.save(update_fields=["invited_at", "updated_at"])
+    return len(member_ids)
+
+
+def invite_upcoming_sessions(*, now: datetime.datetime | None = None) -> int:
+    """Invite the members of every session in the next INVITE_DAYS_AHEAD days that has
+    not been announced yet; returns the number of sessions."""
+    now = _now(now)
+    due = IntervisionSession.objects.held().filter(
+        invited_at__isnull=True,
+        group__active=True,
+        start__gt=now,
+        start__lte=now + datetime.timedelta(days=INVITE_DAYS_AHEAD),
+    )
+    count = 0
+    for session in due:
+        invite_members(session=session, now=now)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def answer_invitation(
+    *,
+    session: IntervisionSession,
+    volunteer: Volunteer,
+    answer: str,
+    via_email: bool = False,
+    now: datetime.datetime | None = None,
+) -> Rsvp:
+    """A member says whether they come. They may change their answer until it starts."""
+    if answer not in RsvpAnswer.values:
+        raise ServiceError(MSG_BAD_ANSWER, code="bad_answer", field="answer")
+    session = _locked(session)
+    if not session.group.members.filter(pk=volunteer.pk).exists():
+        raise ServiceError(MSG_NOT_A_MEMBER, code="not_member")
+    if session.is_cancelled:
+        raise ServiceError(MSG_CANCELLED, code="cancelled")
+    now = _now(now)
+    if session.start <= now:
+        raise ServiceError(MSG_TOO_LATE, code="too_late")
+    rsvp, _created = Rsvp.objects.update_or_create(
+        session=session,
+        volunteer=volunteer,
+        defaults={"answer": answer, "answered_at": now, "via_email": via_email},
+    )
+    agenda_changed()
+    return rsvp
+
+
+# --- Attendance -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    session: IntervisionSession,
+    present_ids: Iterable[int],
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> list[Attendance]:
+    """Record who was there: every member is present (in `present_ids`) or absent."""
+    session = _locked(session)
+    if session.is_cancelled:
+        raise ServiceError(MSG_CANCELLED, code="cancelled")
+    now = _now(now)
+    if session.start > now:
+        raise ServiceError(MSG_NOT_YET_HELD, code="not_yet_held")
+    present = set(present_ids)
+    # Someone recorded earlier who has left the group since keeps their line.
+    member_ids = set(session.group.members.values_list("pk", flat=True)) | set(
+        session.attendance.values_list("volunteer_id", flat=True)
+    )
+    if not present <= member_ids:
+        raise ServiceError(MSG_NOT_MEMBERS, code="not_members")
+    session.attendance.all().delete()
+    rows = Attendance.objects.bulk_create(
+        [
+            Attendance(
+                session=session,
+                volunteer_id=volunteer_id,
+                present=volunteer_id in present,
+                recorded_at=now,
+                recorded_by=by,
+            )
+            for volunteer_id in sorted(member_ids)
+        ]
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    present: int
+    recorded: int
+    missed_in_a_row: int
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage present of the sessions recorded, or None when none were."""
+        if not self.recorded:
+            return None
+        return round(100 * self.present / self.recorded)
+
+
+def attendance_summary(volunteer: Volunteer) -> AttendanceSummary:
+    """Present / recorded over the sessions held, and the current run of absences."""
+    rows = list(
+        Attendance.objects.filter(volunteer=volunteer, session__status=SessionStatus.SCHEDULED)
+        .order_by("-session__start")
+        .values_list("present", flat=True)
+    )
+    run = 0
+    for present in rows:
+        if present:
+            break
+        run += 1
+    return AttendanceSummary(present=sum(rows), recorded=len(rows), missed_in_a_row=run)
+
+
+def volunteers_missing_in_a_row(
+    *, branch_ids: Iterable[int], count: int = MISSED_IN_A_ROW
+) -> dict[int, list[Volunteer]]:
+    """branch id -> the volunteers whose last `count` recorded sessions were all missed."""
+    rows = (
+        Attendance.objects.filter(
+            session__group__branch_id__in=list(branch_ids),
+            session__status=SessionStatus.SCHEDULED,
+        )
+        .order_by("volunteer_id", "-session__start")
+        .values_list("volunteer_id", "present")
+    )
+    latest: dict[int, list[bool]] = defaultdict(list)
+    for volunteer_id, present in rows:
+        if len(latest[volunteer_id]) < count:
+            latest[volunteer_id].append(present)
+    flagged = [vid for vid, runs in latest.items() if len(runs) == count and not any(runs)]
+    result: dict[int, list[Volunteer]] = defaultdict(list)
+    for volunteer in Volunteer.objects.filter(pk__in=flagged).select_related("user", "branch"):
+        result[volunteer.branch_id].append(volunteer)
+    return dict(result)
+
+
+def queue_absence_digests() -> int:
+    """Queue the weekly digest for every branch with volunteers who missed too often."""
+    from portal.models import Branch
+
+    flagged = volunteers_missing_in_a_row(branch_ids=Branch.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        for branch_id in flagged:
+            enqueue_on_commit("intervision.tasks.send_absence_digest", branch_id)
+    return len(flagged)
+
+
+def extend_all_series(*, now: datetime.datetime | None = None) -> int:
+    """Move every active group's horizon on (run daily); returns sessions created."""
+    created = 0
+    for group in IntervisionGroup.objects.filter(active=True, series__isnull=False).distinct():
+        created += regenerate_sessions(group=group, now=now).created
+    return created
+
+
+# --- Notes ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_session_note(*, session: IntervisionSession, author: User, text: str) -> SessionNote:
+    """Add what was discussed. The form reminds the writer never to name families."""
+    from intervision.permissions import can_write_note
+
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(MSG_NOTE_EMPTY, code="note_empty", field="text")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ServiceError(MSG_NOTE_TOO_LONG, code="note_too_long", field="text")
+    if not can_write_note(author, session):
+        raise ServiceError(MSG_NOTE_NOT_ALLOWED, code="not_allowed")
+    return SessionNote.objects.create(session=session, author=author, text=text)

@@ -1,0 +1,93 @@
+"""django-q2 entry points of intervision. They take ids and read the committed rows."""
+
+from __future__ import annotations
+
+import logging
+
+from django.urls import reverse
+from django.utils import timezone
+
+from intervision import services
+from intervision.models import IntervisionSession
+from portal.emails import absolute_url, build_email
+from portal.models import Branch, Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+def _session_and_member(session_id: int, volunteer_id: int):
+    session = IntervisionSession.objects.select_related("group").filter(pk=session_id).first()
+    volunteer = Volunteer.objects.select_related("user").filter(pk=volunteer_id).first()
+    if session is None or volunteer is None:
+        return None, None
+    if not session.group.members.filter(pk=volunteer_id).exists() or not volunteer.user.is_active:
+        return None, None
+    return session, volunteer
+
+
+def _links(session, volunteer) -> dict:
+    token = services.rsvp_token(session_id=session.pk, volunteer_id=volunteer.pk)
+    answer_url = absolute_url(reverse("intervision:answer_by_link", args=[token]))
+    return {
+        "answer_url": answer_url,
+        "yes_url": f"{answer_url}?antwoord=yes",
+        "no_url": f"{answer_url}?antwoord=no",
+        "agenda_url": absolute_url(reverse("portal:agenda")),
+        "start": timezone.localtime(session.start),
+        "end": timezone.localtime(session.end),
+    }
+
+
+def send_invitation(session_id: int, volunteer_id: int) -> None:
+    session, volunteer = _session_and_member(session_id, volunteer_id)
+    if session is None or session.is_cancelled or session.is_past:
+        return
+    context = {"session": session, "volunteer": volunteer, **_links(session, volunteer)}
+    build_email("intervision_invitation", context, to=[volunteer.email]).send()
+    logger.info("intervision invitation sent: session %s volunteer %s", session_id, volunteer_id)
+
+
+def send_session_change(session_id: int, volunteer_id: int) -> None:
+    session, volunteer = _session_and_member(session_id, volunteer_id)
+    if session is None or session.is_past:
+        return
+    context = {"session": session, "volunteer": volunteer, **_links(session, volunteer)}
+    build_email("intervision_session_changed", context, to=[volunteer.email]).send()
+
+
+def send_absence_digest(branch_id: int) -> None:
+    """To the branch's coordinators: who missed the last three sessions in a row."""
+    branch = Branch.objects.filter(pk=branch_id).first()
+    if branch is None:
+        return
+    flagged = services.volunteers_missing_in_a_row(branch_ids=[branch_id]).get(branch_id, [])
+    recipients = list(branch.coordinators.filter(is_active=True).values_list("email", flat=True))
+    if not flagged or not recipients:
+        return
+    rows = [
+        {
+            "name": volunteer.full_name,
+            "url": absolute_url(
+                reverse("wagtailadmin_home") + f"portal_volunteer/edit/{volunteer.pk}/"
+            ),
+        }
+        for volunteer in sorted(flagged, key=lambda v: v.full_name)
+    ]
+    build_email(
+        "intervision_absence_digest", {"branch": branch, "rows": rows}, to=recipients
+    ).send()
+
+
+def queue_absence_digests() -> int:
+    """Weekly, by the schedule made in migration 0002."""
+    return services.queue_absence_digests()
+
+
+def invite_upcoming_sessions() -> int:
+    """Daily, by the schedule made in migration 0002."""
+    return services.invite_upcoming_sessions()
+
+
+def extend_all_series() -> int:
+    """Daily, by the schedule made in migration 0002."""
+    return services.extend_all_series()

@@ -1,0 +1,173 @@
+"""Portal views of intervision: a session (answer, notes), a group, the answer link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intervision.forms import NO_FAMILIES, RsvpForm, SessionNoteForm
+from intervision.models import IntervisionGroup, IntervisionSession, Rsvp, RsvpAnswer
+from intervision.permissions import (
+    can_view_group,
+    can_view_notes,
+    can_view_session,
+    is_member,
+    volunteer_of,
+)
+from intervision.services import add_session_note, answer_invitation, read_rsvp_token
+from portal.errors import ServiceError
+from portal.models import Volunteer
+
+
+def _visible_session(request, pk: int) -> IntervisionSession:
+    session = get_object_or_404(
+        IntervisionSession.objects.select_related("group", "group__branch"), pk=pk
+    )
+    # Another branch's session answers exactly like one that does not exist.
+    if not can_view_session(request.user, session):
+        raise Http404
+    return session
+
+
+def _session_context(request, session, *, rsvp_form=None, note_form=None) -> dict:
+    volunteer = volunteer_of(request.user)
+    member = volunteer is not None and is_member(request.user, session.group)
+    rsvp = Rsvp.objects.filter(session=session, volunteer=volunteer).first() if member else None
+    notes_visible = can_view_notes(request.user, session)
+    can_answer = member and not session.is_cancelled and session.start > timezone.now()
+    return {
+        "session": session,
+        "group": session.group,
+        "rsvp": rsvp,
+        "can_answer": can_answer,
+        "rsvp_form": rsvp_form
+        or RsvpForm(initial={"answer": rsvp.answer if rsvp else RsvpAnswer.YES}),
+        "notes_visible": notes_visible,
+        "notes": session.notes.select_related("author") if notes_visible else [],
+        "note_form": note_form or (SessionNoteForm() if notes_visible else None),
+        "no_families": NO_FAMILIES,
+    }
+
+
+@login_required
+def session_detail(request, pk: int):
+    session = _visible_session(request, pk)
+    return render(request, "intervision/session.html", _session_context(request, session))
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    session = _visible_session(request, pk)
+    form = RsvpForm(request.POST)
+    volunteer = volunteer_of(request.user)
+    if not form.is_valid() or volunteer is None:
+        context = _session_context(request, session, rsvp_form=form)
+        return render(request, "intervision/session.html", context, status=400)
+    try:
+        answer_invitation(session=session, volunteer=volunteer, answer=form.cleaned_data["answer"])
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        context = _session_context(request, session, rsvp_form=form)
+        return render(request, "intervision/session.html", context, status=409)
+    messages.success(request, _("Je antwoord is opgeslagen."))
+    return redirect("intervision:session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def add_note(request, pk: int):
+    session = _visible_session(request, pk)
+    if not can_view_notes(request.user, session):
+        raise Http404
+    form = SessionNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            add_session_note(session=session, author=request.user, text=form.cleaned_data["text"])
+        except ServiceError as error:
+            form.add_error("text" if error.field == "text" else None, error.message)
+        else:
+            messages.success(request, _("Het verslag is opgeslagen."))
+            return redirect("intervision:session", pk=session.pk)
+    context = _session_context(request, session, note_form=form)
+    return render(request, "intervision/session.html", context, status=400)
+
+
+@login_required
+def group_detail(request, pk: int):
+    group = get_object_or_404(IntervisionGroup.objects.select_related("branch"), pk=pk)
+    if not can_view_group(request.user, group):
+        raise Http404
+    now = timezone.now()
+    return render(
+        request,
+        "intervision/group.html",
+        {
+            "group": group,
+            "members": group.members.select_related("user").order_by(
+                "user__first_name", "user__last_name"
+            ),
+            "sessions": group.sessions.filter(end__gte=now).order_by("start")[:12],
+        },
+    )
+
+
+def _invalid_link(request, *, expired: bool):
+    return render(
+        request,
+        "intervision/rsvp_link_invalid.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request, token: str):
+    """The link in an invitation: works without logging in; a signed, expiring token."""
+    try:
+        session_id, volunteer_id = read_rsvp_token(token)
+    except signing.SignatureExpired:
+        return _invalid_link(request, expired=True)
+    except signing.BadSignature:
+        return _invalid_link(request, expired=False)
+    session = IntervisionSession.objects.select_related("group").filter(pk=session_id).first()
+    volunteer = Volunteer.objects.select_related("user").filter(pk=volunteer_id).first()
+    if session is None or volunteer is None:
+        return _invalid_link(request, expired=False)
+    rsvp = Rsvp.objects.filter(session=session, volunteer=volunteer).first()
+    initial = request.GET.get("antwoord")
+    form = RsvpForm(initial={"answer": initial if initial in RsvpAnswer.values else None})
+    status = 200
+    error = None
+    if request.method == "POST":
+        form = RsvpForm(request.POST)
+        if form.is_valid():
+            try:
+                rsvp = answer_invitation(
+                    session=session,
+                    volunteer=volunteer,
+                    answer=form.cleaned_data["answer"],
+                    via_email=True,
+                )
+            except ServiceError as refusal:
+                error, status = refusal.message, 409
+            else:
+                return render(
+                    request,
+                    "intervision/rsvp_link.html",
+                    {"session": session, "rsvp": rsvp, "done": True},
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "intervision/rsvp_link.html",
+        {"session": session, "rsvp": rsvp, "form": form, "error": error, "token": token},
+        status=status,
+    )

@@ -1,0 +1,140 @@
+"""Mijn agenda, and the personal and branch calendar feeds behind a secret token."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.agenda.cache import FEED_CACHE_SECONDS, generation
+from portal.agenda.feeds import build_calendar
+from portal.agenda.models import CalendarFeedToken
+from portal.agenda.services import (
+    collect_agenda,
+    feed_token_for,
+    feed_window,
+    regenerate_feed_token,
+)
+from portal.emails import absolute_url
+from portal.models import Branch, Volunteer
+from portal.registry import MijnSection
+
+PERSONAL, BRANCHES = "mijn", "afdelingen"
+
+
+def _branch_ids(user) -> list[int]:
+    return list(Branch.objects.coordinated_by(user).values_list("pk", flat=True))
+
+
+def _feed_urls(token: str, kind: str) -> dict[str, str]:
+    https = absolute_url(reverse(f"agenda:feed_{kind}", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+@login_required
+def mijn_agenda(request):
+    """A volunteer's own agenda; a coordinator's agenda of their branches."""
+    volunteer = Volunteer.objects.filter(user=request.user).only("pk").first()
+    _start, end = feed_window()
+    now = timezone.now()
+    if volunteer is not None:
+        items = collect_agenda(volunteer_id=volunteer.pk, start=now, end=end)
+        kind = PERSONAL
+    else:
+        branch_ids = _branch_ids(request.user)
+        if not branch_ids:
+            return render(request, "agenda/mijn_agenda.html", {"items": [], "feeds": None})
+        items = collect_agenda(branch_ids=branch_ids, start=now, end=end)
+        kind = BRANCHES
+    token = feed_token_for(user=request.user)
+    return render(
+        request,
+        "agenda/mijn_agenda.html",
+        {"items": items, "feeds": _feed_urls(token.token, kind), "kind": kind},
+    )
+
+
+@login_required
+@require_POST
+def regenerate_token(request):
+    regenerate_feed_token(user=request.user)
+    messages.success(
+        request,
+        _(
+            "Je agenda heeft een nieuw adres. Het oude adres werkt niet meer: "
+            "abonneer je agenda-app opnieuw met het nieuwe."
+        ),
+    )
+    return redirect("portal:agenda")
+
+
+def _feed(request, token: str, kind: str) -> HttpResponse:
+    row = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        raise Http404
+    user = row.user
+    if kind == PERSONAL:
+        volunteer_id = Volunteer.objects.filter(user=user).values_list("pk", flat=True).first()
+        if volunteer_id is None:
+            raise Http404
+        scope = {"volunteer_id": volunteer_id}
+        name = _("Home-Start: mijn agenda")
+    else:
+        branch_ids = _branch_ids(user)
+        if not branch_ids:
+            raise Http404
+        scope = {"branch_ids": branch_ids}
+        name = _("Home-Start: agenda van mijn afdelingen")
+    key = f"agenda:feed:{kind}:{user.pk}:{generation()}:{request.LANGUAGE_CODE}"
+    cached = cache.get(key)
+    if cached is None:
+        now = timezone.now()
+        window = feed_window(now)
+        items = collect_agenda(start=window[0], end=window[1], **scope)
+        body = build_calendar(
+            items, name=name, uid=f"home-start-{kind}-{user.pk}", window=window, stamp=now
+        )
+        cached = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        cache.set(key, cached, FEED_CACHE_SECONDS)
+    body, etag = cached
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="home-start-{kind}.ics"'
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def personal_feed(request, token: str):
+    return _feed(request, token, PERSONAL)
+
+
+@require_GET
+def branch_feed(request, token: str):
+    return _feed(request, token, BRANCHES)
+
+
+def agenda_mijn_section(request, volunteer) -> MijnSection | None:
+    """The next few items on Mijn Home-Start, with a link to the whole agenda."""
+    if volunteer is None:
+        return None
+    now = timezone.now()
+    items = collect_agenda(volunteer_id=volunteer.pk, start=now, end=feed_window(now)[1])
+    return MijnSection(
+        title=_("Mijn agenda"),
+        template="agenda/mijn_section.html",
+        context={"items": items[:3], "more": max(len(items) - 3, 0)},
+    )
