@@ -14,8 +14,11 @@ def _after_migrate(sender, using: str = "default", **kwargs) -> None:
 def _resume_after_worker_start(sender, proc_name: str = "", **kwargs) -> None:
     """A cluster (re)start: finish what the previous one left, without waiting for the
     minute schedule."""
+    from django_q.conf import Conf
     from django_q.tasks import async_task
 
+    if Conf.SYNC:  # inline tasks run "a worker" for every task: nothing was interrupted
+        return
     async_task("newsletter.tasks.resume_sends", True)
 
 

@@ -55,6 +55,9 @@ def unsubscribe_urls(user_id: int) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):  # the unprefixed (Dutch) addresses
         one_click = absolute_url(reverse("newsletter:one_click_unsubscribe", args=[token]))
         page = absolute_url(reverse("newsletter:unsubscribe", args=[token]))
+    if not settings.DEBUG and one_click.startswith("http://"):
+        # RFC 8058 asks for https; a deployment serves it (only `make run` speaks http).
+        one_click = "https://" + one_click.removeprefix("http://")
     return one_click, page
 
 

@@ -175,8 +175,9 @@ class BatchSender:
             self.lost = True
 
     def release(self, *, next_attempt_at: datetime.datetime | None = None) -> None:
+        # No longer queued anywhere: the minute schedule picks it up when it is due.
         SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
-            lease_token="", lease_until=None, next_attempt_at=next_attempt_at
+            lease_token="", lease_until=None, next_attempt_at=next_attempt_at, enqueued_at=None
         )
 
     # --- recording ---------------------------------------------------------------------
