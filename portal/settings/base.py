@@ -280,6 +280,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Home-Start <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
+# --- Newsletter (newsletter/sending.py) ---------------------------------------------------
+NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default="")
+# A mailto: in List-Unsubscribe only where the deployment reads that mailbox and acts on it.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# A batch task holds its batch for this long and renews it as it goes; a holder that
+# died is recognised by its lease running out. Longer than one SMTP call can block.
+NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=2 * EMAIL_TIMEOUT + 30)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+NEWSLETTER_RETRY_BACKOFF = env.float("NEWSLETTER_RETRY_BACKOFF", default=5.0)
+# Longer waits (a server down for minutes) hand the batch back to the minute schedule.
+NEWSLETTER_MAX_INLINE_WAIT = env.float("NEWSLETTER_MAX_INLINE_WAIT", default=60.0)
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

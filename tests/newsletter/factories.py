@@ -1,0 +1,97 @@
+"""Newsletter pages for tests, published as an editor would, and audiences of volunteers."""
+
+from __future__ import annotations
+
+import json
+
+from newsletter.models import Audience, NewsletterIndexPage, NewsletterPage
+from newsletter.page_permissions import ensure_newsletter_page_permissions
+from portal.models import User, Volunteer, VolunteerStatus
+from portal.models.volunteers import VolunteerStatusChange
+from tests.pages.factories import home_page
+
+
+def stream(*blocks) -> str:
+    return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+
+
+BODY = stream(
+    ("heading", {"text": "Nieuws van de afdeling"}),
+    ("paragraph", '<p>Lees <a href="/over-home-start/">meer over ons</a>.</p>'),
+    ("story", {"text": "Het was een mooi jaar.", "attribution": "een vrijwilliger"}),
+    (
+        "button",
+        {"text": "", "page": None, "url": "https://example.org/doe-mee", "label": "Doe mee"},
+    ),
+)
+
+
+def newsletter_index() -> NewsletterIndexPage:
+    existing = NewsletterIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    index = NewsletterIndexPage(title="Nieuwsbrieven", slug="nieuwsbrieven")
+    home_page().add_child(instance=index)
+    ensure_newsletter_page_permissions()
+    return index
+
+
+def make_newsletter(
+    *,
+    audience: str = Audience.BRANCHES,
+    branches=(),
+    statuses=None,
+    live: bool = True,
+    public: bool = False,
+    body: str = BODY,
+    title: str = "Nieuwsbrief",
+    owner=None,
+    **fields,
+) -> NewsletterPage:
+    index = newsletter_index()
+    page = NewsletterPage(
+        title=title,
+        subject=fields.pop("subject", f"{title}: onderwerp"),
+        preheader=fields.pop("preheader", "De voorregel"),
+        audience=audience,
+        volunteer_statuses=statuses if statuses is not None else [VolunteerStatus.ACTIVE],
+        is_public=public,
+        body=body,
+        live=False,
+        owner=owner,
+        **fields,
+    )
+    index.add_child(instance=page)
+    page.branches.set(branches)
+    page.save()
+    revision = page.save_revision(user=owner)
+    if live:
+        revision.publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_volunteers(
+    branch, count: int, *, status: str = VolunteerStatus.ACTIVE, prefix: str = "v"
+) -> list[User]:
+    """`count` volunteers in bulk (fast enough for thousands)."""
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{start + number}-{branch.slug}@example.org",
+                first_name=f"Vrijwilliger{number}",
+                last_name=branch.slug.capitalize(),
+                password="!",
+            )
+            for number in range(count)
+        ]
+    )
+    users = list(User.objects.filter(email__in=[user.email for user in users]).order_by("pk"))
+    volunteers = Volunteer.objects.bulk_create(
+        [Volunteer(user=user, branch=branch, postcode="3511 AB", status=status) for user in users]
+    )
+    VolunteerStatusChange.objects.bulk_create(
+        [VolunteerStatusChange(volunteer=v, from_status="", to_status=status) for v in volunteers]
+    )
+    return users

@@ -1,0 +1,292 @@
+"""Sending over a real SMTP server (aiosmtpd on localhost), with the tasks inline:
+everyone once, the right headers and parts, one-click unsubscribe, and the failures a
+mail server can produce."""
+
+import smtplib
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from django.db.models import Count
+
+from newsletter import services
+from newsletter.models import Delivery, DeliveryStatus, Send, SendBatch, SendStatus
+from newsletter.sending import PERMANENT, SENT, TEMPORARY, UNCERTAIN, Session, send_batch
+from portal.models import User, VolunteerStatus
+from tests.newsletter.factories import make_newsletter, make_volunteers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_sending(settings):
+    settings.NEWSLETTER_BATCH_SIZE = 7
+    settings.NEWSLETTER_RETRY_BACKOFF = 0.05
+    settings.NEWSLETTER_MAX_INLINE_WAIT = 5
+
+
+def send_now(page, user, capture):
+    with capture(execute=True):
+        return services.schedule_send(page_id=page.pk, user=user)
+
+
+def statuses(send):
+    return dict(
+        Delivery.objects.filter(send=send).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+
+
+def test_every_recipient_gets_exactly_one_message_with_both_parts_and_headers(
+    client,
+    smtp_server,
+    branch,
+    other_branch,
+    coordinator,
+    unsubscribe,
+    django_capture_on_commit_callbacks,
+):
+    people = make_volunteers(branch, 30)
+    make_volunteers(branch, 3, status=VolunteerStatus.STOPPED, prefix="s")
+    make_volunteers(other_branch, 4, prefix="o")
+    unsubscribe(people[0])
+    unsubscribe(people[1])
+    page = make_newsletter(branches=[branch], owner=coordinator)
+
+    send = send_now(page, coordinator, django_capture_on_commit_callbacks)
+
+    receiving = {person.email for person in people[2:]}
+    assert smtp_server.count_by_recipient() == dict.fromkeys(receiving, 1)
+    send.refresh_from_db()
+    assert send.status == SendStatus.DONE and send.total == 30
+    assert statuses(send) == {DeliveryStatus.SENT: 28, DeliveryStatus.SKIPPED: 2}
+    assert SendBatch.objects.filter(send=send).count() == 4  # 28 in batches of 7
+
+    person = people[5]
+    message = smtp_server.messages_to(person.email)[0].message
+    assert message["Subject"] == page.subject
+    assert person.first_name in message["To"] and person.email in message["To"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = message["List-Unsubscribe"].strip().strip("<>")
+    assert one_click.startswith("https://") and "mailto:" not in message["List-Unsubscribe"]
+    assert message["Message-ID"]
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"Beste {person.first_name} {person.last_name}," in text
+    assert f"Beste {person.first_name} {person.last_name}," in html
+    assert "%%" not in text and "%%" not in html
+    assert 'href="http://testserver/' in html and 'href="/' not in html
+    assert "<style" not in html and 'style="' in html
+
+    response = client.post(
+        urlsplit(one_click).path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert not services.is_subscribed(User.objects.get(pk=person.pk))
+
+    # The next newsletter skips them.
+    second = make_newsletter(branches=[branch], owner=coordinator, title="Tweede")
+    smtp_server.messages.clear()
+    send_now(second, coordinator, django_capture_on_commit_callbacks)
+    assert person.email not in smtp_server.count_by_recipient()
+    assert len(smtp_server.count_by_recipient()) == 27
+
+
+def test_mailto_unsubscribe_only_when_the_deployment_handles_it(
+    settings, smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "afmelden@homestart.example"
+    person = make_volunteers(branch, 1)[0]
+    send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    header = smtp_server.messages_to(person.email)[0].message["List-Unsubscribe"]
+    assert (
+        header.strip().startswith("<https://")
+        and "<mailto:afmelden@homestart.example?subject=" in header
+    )
+
+
+def test_malformed_address_is_recorded_and_sending_goes_on(
+    smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 5)
+    User.objects.filter(pk=people[2].pk).update(email="geen-adres@")
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    assert statuses(send) == {DeliveryStatus.SENT: 4, DeliveryStatus.FAILED: 1}
+    failed = Delivery.objects.get(send=send, status=DeliveryStatus.FAILED)
+    assert failed.email == "geen-adres@" and failed.answer == "ongeldig e-mailadres"
+    assert len(smtp_server.messages) == 4
+
+
+def test_server_refusing_one_recipient_is_recorded_with_its_answer(
+    smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 10)
+    smtp_server.refuse_recipients.add(people[3].email)
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    assert statuses(send) == {DeliveryStatus.SENT: 9, DeliveryStatus.FAILED: 1}
+    failed = Delivery.objects.get(send=send, status=DeliveryStatus.FAILED)
+    assert failed.email == people[3].email
+    assert failed.answer.startswith("550") and failed.attempts == 1
+    assert set(smtp_server.count_by_recipient()) == {p.email for p in people} - {people[3].email}
+
+
+class DeferOnce(set):
+    """A recipient the server answers 451 once, and accepts afterwards."""
+
+    def __contains__(self, address):
+        if set.__contains__(self, address):
+            self.discard(address)
+            return True
+        return False
+
+
+def test_temporary_refusal_is_retried_with_backoff(
+    smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 6)
+    smtp_server.defer_recipients = DeferOnce({people[1].email})
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    assert smtp_server.count_by_recipient() == {p.email: 1 for p in people}
+    delivery = Delivery.objects.get(send=send, email=people[1].email)
+    assert delivery.status == DeliveryStatus.SENT and delivery.attempts >= 2
+
+
+def test_temporary_refusal_that_lasts_fails_after_the_last_attempt(
+    settings, smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    people = make_volunteers(branch, 3)
+    smtp_server.defer_recipients.add(people[0].email)
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(send=send, email=people[0].email)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 3
+    assert delivery.answer.startswith("451")
+    send.refresh_from_db()
+    assert send.status == SendStatus.DONE
+
+
+def test_server_down_for_a_while_loses_nothing(
+    smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 20)
+    smtp_server.stop()
+    threading.Timer(0.6, smtp_server.start).start()
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    assert smtp_server.count_by_recipient() == {p.email: 1 for p in people}
+    assert statuses(send) == {DeliveryStatus.SENT: 20}
+
+
+def test_server_down_longer_hands_the_batch_to_the_schedule(
+    settings, smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_MAX_INLINE_WAIT = 0.2
+    people = make_volunteers(branch, 5)
+    smtp_server.stop()
+    send = send_now(make_newsletter(branches=[branch]), staff, django_capture_on_commit_callbacks)
+    send.refresh_from_db()
+    assert send.status == SendStatus.SENDING
+    assert statuses(send) == {DeliveryStatus.QUEUED: 5}
+    batch = SendBatch.objects.get(send=send)
+    assert batch.lease_until is None and batch.next_attempt_at is not None
+    smtp_server.start()
+    batch.next_attempt_at = None
+    batch.save()
+    services.resume_sends()  # what the minute schedule runs
+    assert smtp_server.count_by_recipient() == {p.email: 1 for p in people}
+    send.refresh_from_db()
+    assert send.status == SendStatus.DONE
+
+
+def test_takeover_marks_the_message_in_flight_uncertain_and_never_resends_it(
+    smtp_server, branch, staff, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 6)
+    page = make_newsletter(branches=[branch])
+    with django_capture_on_commit_callbacks(execute=False):
+        send = services.schedule_send(page_id=page.pk, user=staff)
+    services.start_send(send_id=send.pk)  # batches queued, not sent
+    batch = SendBatch.objects.get(send=send)
+    # A worker claimed people[0] and died: its lease ran out.
+    Delivery.objects.filter(send=send, email=people[0].email).update(status=DeliveryStatus.SENDING)
+    SendBatch.objects.filter(pk=batch.pk).update(
+        lease_token="dead", lease_until="2000-01-01T00:00Z"
+    )
+
+    assert send_batch(batch_id=batch.pk)
+    assert set(smtp_server.count_by_recipient()) == {p.email for p in people[1:]}
+    uncertain = Delivery.objects.get(send=send, email=people[0].email)
+    assert uncertain.status == DeliveryStatus.UNCERTAIN
+    assert not send_batch(batch_id=batch.pk)  # done: nothing is resent
+    assert len(smtp_server.messages) == 5
+    counts = services.progress(send_id=send.pk)
+    assert (counts["sent"], counts["uncertain"], counts["left"]) == (5, 1, 0)
+
+
+def test_a_batch_held_by_a_live_worker_is_not_sent_twice(smtp_server, branch, staff):
+    make_volunteers(branch, 3)
+    page = make_newsletter(branches=[branch])
+    send = services.schedule_send(page_id=page.pk, user=staff)
+    services.start_send(send_id=send.pk)
+    batch = SendBatch.objects.get(send=send)
+    SendBatch.objects.filter(pk=batch.pk).update(
+        lease_token="alive", lease_until="2999-01-01T00:00Z"
+    )
+    assert not send_batch(batch_id=batch.pk)
+    assert smtp_server.messages == []
+
+
+def test_send_a_test_to_me(smtp_server, branch, coordinator, django_capture_on_commit_callbacks):
+    make_volunteers(branch, 3)
+    page = make_newsletter(branches=[branch], owner=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_test(page_id=page.pk, user=coordinator)
+    assert [m.rcpt_tos for m in smtp_server.messages] == [[coordinator.email]]
+    assert smtp_server.messages[0].message["Subject"] == f"[TEST] {page.subject}"
+    assert not Send.objects.exists()
+
+
+class FakeSMTP:
+    """An smtplib connection that fails at one step, for the outcomes aiosmtpd cannot
+    produce on demand (a connection lost in the middle of DATA)."""
+
+    def __init__(self, fail_at: str, error: Exception):
+        self.fail_at, self.error = fail_at, error
+
+    def _step(self, name, reply=(250, b"OK")):
+        if self.fail_at == name:
+            raise self.error
+        return reply
+
+    def mail(self, sender):
+        return self._step("mail")
+
+    def rcpt(self, recipient):
+        return self._step("rcpt")
+
+    def data(self, data):
+        return self._step("data")
+
+    def rset(self):
+        return (250, b"OK")
+
+
+@pytest.mark.parametrize(
+    ("fail_at", "error", "kind"),
+    [
+        ("mail", smtplib.SMTPServerDisconnected("gone"), TEMPORARY),
+        ("rcpt", ConnectionResetError("reset"), TEMPORARY),
+        ("data", smtplib.SMTPServerDisconnected("gone"), UNCERTAIN),
+        ("data", smtplib.SMTPDataError(554, b"no"), PERMANENT),
+        ("data", smtplib.SMTPDataError(452, b"full"), TEMPORARY),
+        ("none", None, SENT),
+    ],
+)
+def test_what_is_safe_to_retry_depends_on_where_the_connection_broke(fail_at, error, kind):
+    from django.core.mail import EmailMessage
+
+    session = Session()
+    session.backend, session.smtp = object(), FakeSMTP(fail_at, error)
+    outcome = session.deliver(EmailMessage("s", "b", "a@example.org", ["b@example.org"]))
+    assert outcome.kind == kind
