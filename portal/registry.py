@@ -127,11 +127,15 @@ def register_volunteer_record_section(provider: Callable) -> None:
         registry.volunteer_record_sections.append(provider)
 
 
+# Queries one Mijn section may run; the same whatever the number of rows it shows.
+MIJN_SECTION_QUERY_BUDGET = 4
+
+
 def register_mijn_section(provider: Callable, *, order: int = 100) -> None:
     """`provider(request, volunteer) -> MijnSection | None`; `volunteer` may be None.
 
-    Lower `order` comes first. A provider runs a fixed number of queries, whatever the
-    number of rows it shows.
+    Lower `order` comes first. A provider runs at most MIJN_SECTION_QUERY_BUDGET
+    queries, whatever the number of rows it shows.
     """
     if all(existing is not provider for _, existing in registry.mijn_sections):
         registry.mijn_sections.append((order, provider))

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from portal.models import DeletionRequest
+from portal.registry import MIJN_SECTION_QUERY_BUDGET, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,21 @@ def test_deletion_request_reaches_the_coordinator(
     assert DeletionRequest.objects.count() == 1
 
 
-def test_mijn_query_count_is_small(client, volunteer, django_assert_max_num_queries):
+def test_mijn_query_count_of_portals_own_page_is_small(
+    client, volunteer, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(registry, "mijn_sections", [])
     client.force_login(volunteer.user)
     with django_assert_max_num_queries(12):
+        client.get("/mijn/")
+
+
+def test_each_part_keeps_to_its_query_budget_on_mijn(
+    client, volunteer, django_assert_max_num_queries
+):
+    # The parts test that their own section does not grow with rows; here the page as a
+    # whole keeps to the budget `register_mijn_section` promises for each section.
+    client.force_login(volunteer.user)
+    budget = 12 + MIJN_SECTION_QUERY_BUDGET * len(registry.mijn_sections)
+    with django_assert_max_num_queries(budget):
         client.get("/mijn/")
