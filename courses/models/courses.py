@@ -156,9 +156,13 @@ class CoursePageForm(WagtailAdminPageForm):
             self.fields["branch"].queryset = Branch.objects.coordinated_by(self.for_user)
             parent = getattr(self, "parent_page", None)
             parent = parent.specific if parent is not None else None
-            if isinstance(parent, CourseIndexPage) and instance is not None and not instance.pk:
-                if not self.initial.get("branch"):
-                    self.initial["branch"] = parent.branch_id
+            if (
+                isinstance(parent, CourseIndexPage)
+                and instance is not None
+                and not instance.pk
+                and not self.initial.get("branch")
+            ):
+                self.initial["branch"] = parent.branch_id
 
     def clean(self):
         cleaned = super().clean()
