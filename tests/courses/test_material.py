@@ -8,7 +8,6 @@ from django.test import Client
 
 from courses import services
 from courses.models import CourseDocument
-from tests.courses.factories import make_course
 from tests.pages.factories import document
 from tests.portal.factories import VolunteerFactory
 
