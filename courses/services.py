@@ -22,6 +22,7 @@ import datetime
 import logging
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -242,3 +243,307 @@ def change_capacity(*, offering: O, capacity: int, now: datetime.datetime | None
     promote_from_waitlist(offering=locked, now=now)
     offering.refresh_from_db()
     return offering
+
+
+# Courses: sessions, reminders, attendance, make-up, completion ---------------------------
+
+MSG_SESSION_ALREADY_CANCELLED = _("Deze bijeenkomst is al geannuleerd.")
+MSG_SESSION_PAST = _("Een bijeenkomst die al geweest is kan niet meer worden geannuleerd.")
+MSG_COURSE_CANCELLED = _("De hele cursus is geannuleerd.")
+MSG_NOT_A_PARTICIPANT = _("%(name)s is geen deelnemer van deze cursus.")
+MSG_SESSION_OF_OTHER_COURSE = _("Deze bijeenkomst hoort niet bij deze cursus.")
+MSG_SESSION_CANCELLED = _("Deze bijeenkomst is geannuleerd; er is geen aanwezigheid te noteren.")
+MSG_SESSION_IN_FUTURE = _("Aanwezigheid noteer je vanaf de dag van de bijeenkomst.")
+MSG_UNKNOWN_ATTENDANCE = _("Kies aanwezig, afwezig of afgemeld.")
+MSG_MAKE_UP_NOT_MISSED = _("Alleen een gemiste bijeenkomst kan worden ingehaald.")
+MSG_MAKE_UP_SAME_COURSE = _("Inhalen gebeurt bij een bijeenkomst van een andere cursus.")
+MSG_MAKE_UP_OTHER_TOPIC = _(
+    "De inhaalbijeenkomst moet over hetzelfde onderwerp gaan („%(topic)s”)."
+)
+MSG_MAKE_UP_CANCELLED = _("De gekozen inhaalbijeenkomst is geannuleerd.")
+MSG_MAKE_UP_IN_FUTURE = _("Een inhaalbijeenkomst noteer je vanaf de dag dat ze plaatsvindt.")
+
+
+def _lock_course(course_id: int):
+    from courses.models import CoursePage
+
+    return CoursePage.objects.select_for_update().get(pk=course_id)
+
+
+@transaction.atomic
+def cancel_session(*, session, by: User | None, now: datetime.datetime | None = None):
+    """Cancel one session; every participant is told, with the updated calendar.
+
+    Attendance is no longer expected for it, so completion is worked out again.
+    """
+    from courses.models import CourseSession
+
+    now = now or timezone.now()
+    course = _lock_course(session.course_id)
+    locked = CourseSession.objects.get(pk=session.pk)
+    if course.is_cancelled:
+        raise ServiceError(MSG_COURSE_CANCELLED, code="course_cancelled")
+    if locked.is_cancelled:
+        raise ServiceError(MSG_SESSION_ALREADY_CANCELLED, code="session_already_cancelled")
+    if locked.ends_at <= now:
+        raise ServiceError(MSG_SESSION_PAST, code="session_past")
+    CourseSession.objects.filter(pk=locked.pk).update(
+        cancelled_at=now, sequence=locked.sequence + 1, changed_at=now
+    )
+    enqueue_on_commit("courses.tasks.send_session_cancelled", locked.pk)
+    for enrolment in course.enrolments.enrolled():
+        update_completion(enrolment=enrolment)
+    logger.info("course session %s cancelled by user %s", locked.pk, getattr(by, "pk", None))
+    session.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def cancel_course(*, course, by: User | None, reason: str = "", now=None):
+    """Cancel the whole course: every session goes out as cancelled in calendars."""
+    from courses.models import CourseSession
+
+    now = now or timezone.now()
+    cancel_offering(offering=course, by=by, reason=reason, now=now)
+    for session in CourseSession.objects.filter(course_id=course.pk):
+        CourseSession.objects.filter(pk=session.pk).update(
+            sequence=session.sequence + 1, changed_at=now
+        )
+    course.refresh_from_db()
+    return course
+
+
+def due_reminders(*, now: datetime.datetime) -> list[tuple[int, int]]:
+    """(session id, enrolment id) of every reminder that should go out now and has not.
+
+    Reminders are for tomorrow's sessions (Europe/Amsterdam), from
+    settings.COURSES_REMINDER_HOUR on, for participants enrolled on live, not cancelled
+    courses.
+    """
+    from courses.models import CourseEnrolment, CourseSession, SessionReminder
+
+    local = timezone.localtime(now)
+    if local.hour < settings.COURSES_REMINDER_HOUR:
+        return []
+    tomorrow = local.date() + datetime.timedelta(days=1)
+    sessions = CourseSession.objects.filter(
+        date=tomorrow,
+        cancelled_at__isnull=True,
+        course__live=True,
+        course__cancelled_at__isnull=True,
+    ).values_list("pk", "course_id")
+    course_of = dict(sessions)
+    if not course_of:
+        return []
+    sent = set(
+        SessionReminder.objects.filter(session_id__in=course_of).values_list(
+            "session_id", "enrolment_id"
+        )
+    )
+    enrolments = CourseEnrolment.objects.enrolled().filter(offering_id__in=set(course_of.values()))
+    by_course: dict[int, list[int]] = {}
+    for enrolment_id, course_id in enrolments.values_list("pk", "offering_id"):
+        by_course.setdefault(course_id, []).append(enrolment_id)
+    return [
+        (session_id, enrolment_id)
+        for session_id, course_id in sorted(course_of.items())
+        for enrolment_id in by_course.get(course_id, [])
+        if (session_id, enrolment_id) not in sent
+    ]
+
+
+def _attendance_refusal(*, enrolment, session, now) -> ServiceError | None:
+    if session.course_id != enrolment.offering_id:
+        return ServiceError(MSG_SESSION_OF_OTHER_COURSE, code="session_of_other_course")
+    if not enrolment.is_enrolled:
+        return ServiceError(
+            MSG_NOT_A_PARTICIPANT % {"name": enrolment.volunteer.full_name},
+            code="not_a_participant",
+        )
+    if session.is_cancelled:
+        return ServiceError(MSG_SESSION_CANCELLED, code="session_cancelled")
+    if session.date > timezone.localdate(now):
+        return ServiceError(MSG_SESSION_IN_FUTURE, code="session_in_future")
+    return None
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    course,
+    marks: dict[tuple[int, int], str],
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Save the attendance grid of one course: {(enrolment id, session id): status}.
+
+    An empty status removes the mark. Every mark is checked before anything is written;
+    completion is worked out again for each participant touched. Returns the number of
+    marks changed.
+    """
+    from courses.models import Attendance, AttendanceStatus, CourseEnrolment, CourseSession
+
+    now = now or timezone.now()
+    course = _lock_course(course.pk)
+    enrolments = {
+        e.pk: e
+        for e in CourseEnrolment.objects.filter(offering=course).select_related("volunteer__user")
+    }
+    sessions = {s.pk: s for s in CourseSession.objects.filter(course=course)}
+    existing = {
+        (a.enrolment_id, a.session_id): a
+        for a in Attendance.objects.filter(enrolment__offering=course)
+    }
+    for (enrolment_id, session_id), status in marks.items():
+        enrolment, session = enrolments.get(enrolment_id), sessions.get(session_id)
+        if enrolment is None or session is None:
+            raise ServiceError(MSG_SESSION_OF_OTHER_COURSE, code="session_of_other_course")
+        if status and status not in AttendanceStatus.values:
+            raise ServiceError(MSG_UNKNOWN_ATTENDANCE, code="unknown_attendance")
+        current = existing.get((enrolment_id, session_id))
+        if (current.status if current else "") == status:
+            continue
+        refusal = _attendance_refusal(enrolment=enrolment, session=session, now=now)
+        if refusal is not None:
+            raise refusal
+    changed: set[int] = set()
+    for (enrolment_id, session_id), status in marks.items():
+        current = existing.get((enrolment_id, session_id))
+        if (current.status if current else "") == status:
+            continue
+        if not status:
+            current.delete()
+        elif current is None:
+            Attendance.objects.create(
+                enrolment_id=enrolment_id,
+                session_id=session_id,
+                status=status,
+                recorded_at=now,
+                recorded_by=by,
+            )
+        else:
+            current.status, current.recorded_at, current.recorded_by = status, now, by
+            if status == AttendanceStatus.PRESENT:
+                current.made_up_in = None
+            current.save()
+        changed.add(enrolment_id)
+    for enrolment_id in changed:
+        update_completion(enrolment=enrolments[enrolment_id])
+    return len(changed)
+
+
+def make_up_options(*, session, now: datetime.datetime | None = None):
+    """Sessions of other courses with the same topic, not cancelled, up to today."""
+    from courses.models import CourseSession
+
+    now = now or timezone.now()
+    candidates = (
+        CourseSession.objects.filter(
+            cancelled_at__isnull=True,
+            course__cancelled_at__isnull=True,
+            date__lte=timezone.localdate(now),
+        )
+        .exclude(course_id=session.course_id)
+        .select_related("course")
+        .order_by("-date")
+    )
+    return [c for c in candidates if c.normalised_topic == session.normalised_topic]
+
+
+@transaction.atomic
+def record_make_up(
+    *,
+    enrolment,
+    session,
+    make_up_session,
+    by: User | None,
+    now: datetime.datetime | None = None,
+):
+    """Note that a participant made up a missed `session` at `make_up_session`, a session
+    with the same topic in another course. `make_up_session=None` removes it."""
+    from courses.models import Attendance, AttendanceStatus
+
+    now = now or timezone.now()
+    _lock_course(enrolment.offering_id)
+    refusal = _attendance_refusal(enrolment=enrolment, session=session, now=now)
+    if refusal is not None:
+        raise refusal
+    attendance = Attendance.objects.filter(enrolment=enrolment, session=session).first()
+    if attendance is None or attendance.status == AttendanceStatus.PRESENT:
+        raise ServiceError(MSG_MAKE_UP_NOT_MISSED, code="make_up_not_missed")
+    if make_up_session is not None:
+        if make_up_session.course_id == session.course_id:
+            raise ServiceError(MSG_MAKE_UP_SAME_COURSE, code="make_up_same_course")
+        if make_up_session.normalised_topic != session.normalised_topic:
+            raise ServiceError(
+                MSG_MAKE_UP_OTHER_TOPIC % {"topic": session.topic}, code="make_up_other_topic"
+            )
+        if make_up_session.is_cancelled or make_up_session.course.is_cancelled:
+            raise ServiceError(MSG_MAKE_UP_CANCELLED, code="make_up_cancelled")
+        if make_up_session.date > timezone.localdate(now):
+            raise ServiceError(MSG_MAKE_UP_IN_FUTURE, code="make_up_in_future")
+    attendance.made_up_in = make_up_session
+    attendance.recorded_at, attendance.recorded_by = now, by
+    attendance.save()
+    update_completion(enrolment=enrolment)
+    return attendance
+
+
+def completion_date(enrolment) -> datetime.date | None:
+    """The day the last required session was attended or made up; None while any
+    session of the course (not cancelled) is neither."""
+    from courses.models import Attendance, CourseSession
+
+    required = list(
+        CourseSession.objects.filter(course_id=enrolment.offering_id, cancelled_at__isnull=True)
+    )
+    if not required:
+        return None
+    attendances = {
+        a.session_id: a
+        for a in Attendance.objects.filter(enrolment=enrolment).select_related("made_up_in")
+    }
+    days = []
+    for session in required:
+        attendance = attendances.get(session.pk)
+        if attendance is None or not attendance.counts:
+            return None
+        days.append(attendance.made_up_in.date if attendance.made_up_in else session.date)
+    return max(days)
+
+
+@transaction.atomic
+def update_completion(*, enrolment) -> bool:
+    """Record (or withdraw) completion of the course; for an introduction course, also on
+    the volunteer, which lets the activation rule pass. Returns whether it is complete."""
+    from courses.models import CourseEnrolment, CourseKind
+    from portal.services.volunteers import record_introduction_course_completed
+
+    completed_on = completion_date(enrolment) if enrolment.is_enrolled else None
+    previous = enrolment.completed_on
+    if previous == completed_on:
+        return completed_on is not None
+    CourseEnrolment.objects.filter(pk=enrolment.pk).update(completed_on=completed_on)
+    enrolment.completed_on = completed_on
+    if enrolment.offering.kind == CourseKind.INTRODUCTION:
+        volunteer = enrolment.volunteer
+        recorded = volunteer.introduction_course_completed_on
+        if completed_on is not None and (recorded is None or recorded > completed_on):
+            record_introduction_course_completed(volunteer=volunteer, completed_on=completed_on)
+        elif completed_on is None and recorded is not None and recorded == previous:
+            # Withdraw only what this course recorded; another completed introduction
+            # course (or a date a coordinator entered by hand) stays.
+            other = (
+                CourseEnrolment.objects.filter(
+                    volunteer=volunteer,
+                    offering__kind=CourseKind.INTRODUCTION,
+                    completed_on__isnull=False,
+                )
+                .exclude(pk=enrolment.pk)
+                .order_by("completed_on")
+                .values_list("completed_on", flat=True)
+                .first()
+            )
+            record_introduction_course_completed(volunteer=volunteer, completed_on=other)
+    logger.info("course enrolment %s completed on %s", enrolment.pk, completed_on)
+    return completed_on is not None

@@ -6,10 +6,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courses import services
 from courses.calendar import course_calendar
-from courses.models import CourseEnrolment, CoursePage, CourseSession, EnrolmentStatus
+from courses.models import (
+    CourseEnrolment,
+    CoursePage,
+    CourseSession,
+    EnrolmentStatus,
+    SessionReminder,
+)
 from portal.emails import absolute_url, build_email
 
 logger = logging.getLogger(__name__)
@@ -94,7 +102,28 @@ def send_session_cancelled(session_id: int) -> None:
 
 
 def send_session_reminders() -> int:
-    """Scheduled: remind every participant of tomorrow's sessions, once each."""
-    from courses import services
+    """Scheduled hourly: remind every participant of tomorrow's sessions, once each."""
+    sent = 0
+    for session_id, enrolment_id in services.due_reminders(now=timezone.now()):
+        sent += send_session_reminder(session_id, enrolment_id)
+    return sent
 
-    return services.send_session_reminders(now=timezone.now())
+
+def send_session_reminder(session_id: int, enrolment_id: int) -> bool:
+    """Send one reminder at most once: the ledger row and the e-mail share a transaction.
+
+    A second run (a retried task, a restarted cluster, two clusters) finds the row and
+    sends nothing; a failed send rolls the row back so a later run tries again.
+    """
+    session = CourseSession.objects.filter(pk=session_id).first()
+    enrolment = _enrolment(enrolment_id)
+    if session is None or enrolment is None or not enrolment.is_enrolled:
+        return False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SessionReminder.objects.create(session=session, enrolment=enrolment)
+        except IntegrityError:
+            return False
+        _send("course_reminder", enrolment, session=session)
+    return True
