@@ -145,9 +145,10 @@ def change_volunteer_status(
 
 @transaction.atomic
 def record_introduction_course_completed(
-    *, volunteer: Volunteer, completed_on: datetime.date
+    *, volunteer: Volunteer, completed_on: datetime.date | None
 ) -> Volunteer:
-    """Called by `courses` when a volunteer completes an introduction course."""
+    """Called by `courses` when a volunteer completes an introduction course; None when a
+    coordinator's correction of the attendance withdraws the completion."""
     Volunteer.objects.filter(pk=volunteer.pk).update(
         introduction_course_completed_on=completed_on, updated_at=timezone.now()
     )

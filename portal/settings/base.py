@@ -161,6 +161,9 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
 
+# courses: reminders for tomorrow's sessions go out from this hour (Europe/Amsterdam).
+COURSES_REMINDER_HOUR = env.int("COURSES_REMINDER_HOUR", default=10)
+
 # Wagtail's own background work (search index, reference index, focal points, file
 # deletion) goes through django_tasks; this backend hands it to django-q2 after the
 # transaction commits, so the site runs one queue.
