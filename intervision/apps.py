@@ -9,7 +9,11 @@ class IntervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from intervision.agenda import intervision_agenda
+        from intervision.agenda import (
+            intervision_agenda,
+            theme_meeting_agenda,
+            upcoming_theme_meetings,
+        )
         from intervision.demo import build_intervision_demo
         from intervision.records import attendance_record_section, export_intervision_data
         from portal.registry import (
@@ -18,6 +22,7 @@ class IntervisionConfig(AppConfig):
             register_demo_builder,
             register_personal_data_exporter,
             register_role_permissions,
+            register_upcoming_events_provider,
             register_volunteer_record_section,
         )
 
@@ -30,9 +35,14 @@ class IntervisionConfig(AppConfig):
                 "intervision.view_intervisiongroup",
                 "intervision.change_intervisionsession",
                 "intervision.view_intervisionsession",
+                "intervision.add_thememeeting",
+                "intervision.change_thememeeting",
+                "intervision.view_thememeeting",
             ],
         )
         register_agenda_provider(intervision_agenda)
+        register_agenda_provider(theme_meeting_agenda)
+        register_upcoming_events_provider(upcoming_theme_meetings)
         register_volunteer_record_section(attendance_record_section)
         register_personal_data_exporter(export_intervision_data)
         register_demo_builder("intervision", build_intervision_demo, order=50)

@@ -1,5 +1,6 @@
 """Demo intervision: a group with a series in every demo branch, with members, a skip
-period, one moved and one cancelled session, answers and recorded attendance.
+period, one moved and one cancelled session, answers and recorded attendance; a
+national theme meeting and a branch one that is full with a waitlist.
 Built through the services; safe to run twice."""
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from intervision.models import IntervisionGroup, IntervisionSession, SessionSeries, SkipPeriod
+from intervision.models import (
+    IntervisionGroup,
+    IntervisionSession,
+    SessionSeries,
+    SkipPeriod,
+    ThemeMeeting,
+)
 from intervision.recurrence import NthWeekday, RuleKind, Weekday
 from intervision.services import (
     add_session_note,
@@ -18,6 +25,7 @@ from intervision.services import (
     move_session,
     record_attendance,
     regenerate_sessions,
+    sign_up_for_theme_meeting,
 )
 from portal.models import Branch, Volunteer, VolunteerStatus
 
@@ -109,6 +117,42 @@ def build_intervision_demo(stdout=None) -> None:
             cancel_session(session=third, reason="De begeleider is met vakantie.")
         if stdout:
             stdout.write(f"Intervision: {group.name} ({branch.name})\n")
+    _theme_meetings(today)
+
+
+def _theme_meetings(today) -> None:
+    """A national theme meeting for everyone, and one by Utrecht for its neighbours."""
+    if ThemeMeeting.objects.exists():
+        return
+    start = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=75), datetime.time(10))
+    )
+    national = ThemeMeeting.objects.create(
+        title="Themadag: veerkracht in gezinnen",
+        description="Een dag met lezingen en workshops over wat gezinnen sterk maakt.",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=6),
+        venue="Jaarbeurs Utrecht, zaal Rotterdam",
+        capacity=60,
+        open_to_all_branches=True,
+    )
+    for volunteer in Volunteer.objects.filter(status=VolunteerStatus.ACTIVE).order_by("pk")[:5]:
+        sign_up_for_theme_meeting(meeting=national, volunteer=volunteer)
+    utrecht = Branch.objects.filter(slug="utrecht").first()
+    if utrecht is None:
+        return
+    evening = start + datetime.timedelta(days=40, hours=9, minutes=30)
+    local = ThemeMeeting.objects.create(
+        title="Themavond: opvoeden in twee culturen",
+        branch=utrecht,
+        starts_at=evening,
+        ends_at=evening + datetime.timedelta(hours=2),
+        venue="Kantoor Home-Start Utrecht, Oudegracht 245",
+        capacity=2,
+    )
+    local.open_to_branches.set(Branch.objects.filter(slug__in=["utrecht", "amersfoort"]))
+    for volunteer in Volunteer.objects.filter(branch=utrecht).order_by("pk")[:3]:
+        sign_up_for_theme_meeting(meeting=local, volunteer=volunteer)
 
 
 def _past_sessions(group, members, rule) -> None:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses import services as enrolment_engine
 from intervision.models import (
     Attendance,
     IntervisionGroup,
@@ -25,6 +27,8 @@ from intervision.models import (
     SessionNote,
     SessionSeries,
     SessionStatus,
+    ThemeMeeting,
+    ThemeMeetingEnrolment,
 )
 from intervision.recurrence import aware
 from portal.agenda.cache import agenda_changed
@@ -460,3 +464,51 @@ def add_session_note(*, session: IntervisionSession, author: User, text: str) ->
     if not can_write_note(author, session):
         raise ServiceError(MSG_NOTE_NOT_ALLOWED, code="not_allowed")
     return SessionNote.objects.create(session=session, author=author, text=text)
+
+
+# --- Theme meetings (on the courses part's enrolment engine) ------------------------
+
+MSG_THEME_REASON_REQUIRED = _("Vul in waarom de themabijeenkomst niet doorgaat.")
+
+
+def sign_up_for_theme_meeting(
+    *, meeting: ThemeMeeting, volunteer: Volunteer, now: datetime.datetime | None = None
+) -> ThemeMeetingEnrolment:
+    """A place, or a place on the waitlist when the meeting is full. Refused (with the
+    engine's Dutch message) for another branch's volunteer, twice, too late, ..."""
+    with transaction.atomic():
+        enrolment = enrolment_engine.enrol_volunteer(offering=meeting, volunteer=volunteer, now=now)
+        agenda_changed()
+    return enrolment
+
+
+def cancel_theme_meeting_sign_up(
+    *, enrolment: ThemeMeetingEnrolment, by: User | None, now: datetime.datetime | None = None
+) -> ThemeMeetingEnrolment:
+    """Give up a place (the first on the waitlist moves up and is told)."""
+    with transaction.atomic():
+        enrolment = enrolment_engine.cancel_enrolment(enrolment=enrolment, by=by, now=now)
+        agenda_changed()
+    return enrolment
+
+
+@transaction.atomic
+def cancel_theme_meeting(
+    *, meeting: ThemeMeeting, by: User | None, reason: str, now: datetime.datetime | None = None
+) -> ThemeMeeting:
+    """Cancel the whole meeting: everyone signed up is told; it stays in feeds, cancelled."""
+    if not (reason or "").strip():
+        raise ServiceError(MSG_THEME_REASON_REQUIRED, code="reason_required", field="reason")
+    meeting = enrolment_engine.cancel_offering(offering=meeting, by=by, reason=reason, now=now)
+    ThemeMeeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db()
+    agenda_changed()
+    return meeting
+
+
+@transaction.atomic
+def change_theme_meeting_capacity(*, meeting: ThemeMeeting, capacity: int) -> ThemeMeeting:
+    """More places promote from the waitlist at once; never fewer than are taken."""
+    meeting = enrolment_engine.change_capacity(offering=meeting, capacity=capacity)
+    agenda_changed()
+    return meeting

@@ -91,3 +91,60 @@ def invite_upcoming_sessions() -> int:
 def extend_all_series() -> int:
     """Daily, by the schedule made in migration 0002."""
     return services.extend_all_series()
+
+
+# --- Theme meetings: the enrolment engine queues these with an enrolment id ---------
+
+
+def _theme_notice(enrolment_id: int, event: str, *, when=None) -> None:
+    from intervision.models import ThemeMeetingEnrolment
+
+    enrolment = (
+        ThemeMeetingEnrolment.objects.select_related("offering", "volunteer__user")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None or (when is not None and not when(enrolment)):
+        return
+    user = enrolment.volunteer.user
+    if not user.email or not user.is_active:
+        return
+    meeting = enrolment.offering
+    context = {
+        "event": event,
+        "meeting": meeting,
+        "name": user.first_name or user.email,
+        "start": timezone.localtime(meeting.starts_at),
+        "end": timezone.localtime(meeting.ends_at),
+        "position": enrolment.waitlist_position(),
+        "meeting_url": absolute_url(reverse("intervision:theme_meeting", args=[meeting.pk])),
+        "agenda_url": absolute_url(reverse("portal:agenda")),
+    }
+    build_email("theme_meeting_notice", context, to=[user.email]).send()
+    logger.info("theme meeting %s: %s sent for enrolment %s", meeting.pk, event, enrolment_id)
+
+
+def send_theme_meeting_enrolled(enrolment_id: int) -> None:
+    _theme_notice(enrolment_id, "enrolled", when=lambda e: e.is_enrolled)
+
+
+def send_theme_meeting_waitlisted(enrolment_id: int) -> None:
+    _theme_notice(enrolment_id, "waitlisted", when=lambda e: e.is_waitlisted)
+
+
+def send_theme_meeting_promoted(enrolment_id: int) -> None:
+    _theme_notice(enrolment_id, "promoted", when=lambda e: e.is_enrolled)
+
+
+def send_theme_meeting_enrolment_cancelled(enrolment_id: int) -> None:
+    _theme_notice(enrolment_id, "enrolment_cancelled", when=lambda e: e.is_cancelled)
+
+
+def send_theme_meeting_cancelled(meeting_id: int) -> None:
+    """The whole meeting is off: everyone enrolled or on the waitlist hears it."""
+    from intervision.models import ThemeMeetingEnrolment
+
+    for enrolment_id in ThemeMeetingEnrolment.objects.filter(
+        offering_id=meeting_id, status__in=["enrolled", "waitlisted"]
+    ).values_list("pk", flat=True):
+        _theme_notice(enrolment_id, "meeting_cancelled")

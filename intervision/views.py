@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intervision.forms import NO_FAMILIES, RsvpForm, SessionNoteForm
-from intervision.models import IntervisionGroup, IntervisionSession, Rsvp, RsvpAnswer
+from intervision.models import (
+    IntervisionGroup,
+    IntervisionSession,
+    Rsvp,
+    RsvpAnswer,
+    ThemeMeeting,
+    ThemeMeetingEnrolment,
+)
 from intervision.permissions import (
     can_view_group,
     can_view_notes,
@@ -20,7 +27,14 @@ from intervision.permissions import (
     is_member,
     volunteer_of,
 )
-from intervision.services import add_session_note, answer_invitation, read_rsvp_token
+from intervision.services import (
+    add_session_note,
+    answer_invitation,
+    cancel_theme_meeting_sign_up,
+    read_rsvp_token,
+    sign_up_for_theme_meeting,
+)
+from portal.decorators import volunteer_required
 from portal.errors import ServiceError
 from portal.models import Volunteer
 
@@ -171,3 +185,84 @@ def answer_by_link(request, token: str):
         {"session": session, "rsvp": rsvp, "form": form, "error": error, "token": token},
         status=status,
     )
+
+
+# --- Theme meetings ----------------------------------------------------------------
+
+
+def _open_meeting(request, pk: int) -> ThemeMeeting:
+    meeting = ThemeMeeting.objects.filter(pk=pk).first()
+    if meeting is None or not meeting.is_open_to(request.volunteer.branch_id):
+        raise Http404
+    return meeting
+
+
+def _meeting_page(request, meeting, *, error=None, status=200):
+    enrolment = meeting.enrolments.filter(volunteer=request.volunteer).first()
+    return render(
+        request,
+        "intervision/theme_meeting.html",
+        {
+            "meeting": meeting,
+            "enrolment": enrolment,
+            "places_left": max(meeting.capacity - meeting.enrolments.enrolled().count(), 0),
+            "signup_open": meeting.is_signup_open(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@volunteer_required
+def theme_meetings(request):
+    volunteer = request.volunteer
+    meetings = list(
+        ThemeMeeting.objects.open_to_branch(volunteer.branch_id)
+        .filter(ends_at__gt=timezone.now())
+        .select_related("branch")
+        .order_by("starts_at")
+    )
+    mine = dict(
+        ThemeMeetingEnrolment.objects.filter(
+            volunteer=volunteer, offering__in=[m.pk for m in meetings]
+        ).values_list("offering_id", "status")
+    )
+    rows = [(meeting, mine.get(meeting.pk)) for meeting in meetings]
+    return render(request, "intervision/theme_meetings.html", {"rows": rows})
+
+
+@volunteer_required
+def theme_meeting(request, pk: int):
+    return _meeting_page(request, _open_meeting(request, pk))
+
+
+@volunteer_required
+@require_POST
+def theme_meeting_sign_up(request, pk: int):
+    meeting = _open_meeting(request, pk)
+    try:
+        enrolment = sign_up_for_theme_meeting(meeting=meeting, volunteer=request.volunteer)
+    except ServiceError as refusal:
+        return _meeting_page(request, meeting, error=refusal.message, status=409)
+    if enrolment.is_waitlisted:
+        messages.info(request, _("De bijeenkomst is vol; je staat op de wachtlijst."))
+    else:
+        messages.success(request, _("Je bent ingeschreven."))
+    return redirect("intervision:theme_meeting", pk=meeting.pk)
+
+
+@volunteer_required
+@require_POST
+def theme_meeting_cancel(request, pk: int):
+    meeting = _open_meeting(request, pk)
+    enrolment = meeting.enrolments.filter(volunteer=request.volunteer).first()
+    if enrolment is None:
+        return _meeting_page(
+            request, meeting, error=_("Je was niet aangemeld voor deze bijeenkomst."), status=409
+        )
+    try:
+        cancel_theme_meeting_sign_up(enrolment=enrolment, by=request.user)
+    except ServiceError as refusal:
+        return _meeting_page(request, meeting, error=refusal.message, status=409)
+    messages.success(request, _("Je bent afgemeld."))
+    return redirect("intervision:theme_meeting", pk=meeting.pk)

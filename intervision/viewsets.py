@@ -5,6 +5,8 @@
   the sessions in line (`regenerate_sessions`), keeping what was changed by hand.
 - Sessions: the list; moving, cancelling or reinstating one (through the services);
   attendance per session on its own screen.
+- Theme meetings: places, sign-up period, who may come, the enrolments and waitlist
+  (the courses part's enrolment engine), cancelling.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
-from intervision.models import IntervisionGroup, IntervisionSession, SessionStatus
+from courses.services import check_capacity, promote_from_waitlist
+from intervision.models import IntervisionGroup, IntervisionSession, SessionStatus, ThemeMeeting
 from intervision.permissions import can_view_notes
 from intervision.recurrence import aware
 from intervision.services import (
@@ -44,16 +47,20 @@ from intervision.services import (
     MSG_MOVE_TO_PAST,
     MSG_NOT_CANCELLED,
     MSG_REASON_REQUIRED,
+    MSG_THEME_REASON_REQUIRED,
     cancel_session,
+    cancel_theme_meeting,
     invite_members,
     move_session,
     record_attendance,
     regenerate_sessions,
     reinstate_session,
 )
+from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import Branch, User, Volunteer
-from portal.scoping import BranchScopedModelViewSet
+from portal.permissions import is_national_staff
+from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
 
 
 def _branches_of_request(request):
@@ -480,3 +487,156 @@ class IntervisionSessionViewSet(BranchScopedModelViewSet):
             *super().get_urlpatterns(),
             path("attendance/<int:pk>/", self.attendance_view, name="attendance"),
         ]
+
+
+# --- Theme meetings ---------------------------------------------------------------
+
+
+class ThemeMeetingPermissionPolicy(BranchScopedPermissionPolicy):
+    """Coordinators: their branches' meetings. National staff: all, national ones too."""
+
+    def filter_visible(self, user, queryset):
+        if is_national_staff(user):
+            return queryset
+        return super().filter_visible(user, queryset)
+
+
+class ThemeMeetingAdminForm(WagtailAdminModelForm):
+    cancel = forms.BooleanField(label=_("Themabijeenkomst afgelasten"), required=False)
+    cancel_reason = forms.CharField(
+        label=_("Reden van afgelasten"),
+        max_length=500,
+        required=False,
+        help_text=_("Iedereen die is ingeschreven of op de wachtlijst staat krijgt een e-mail."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "branch" in self.fields:
+            self.fields["branch"].queryset = Branch.objects.coordinated_by(self.for_user)
+            self.fields["branch"].required = not is_national_staff(self.for_user)
+        if self.instance.pk is None:
+            self.fields.pop("cancel", None)
+            self.fields.pop("cancel_reason", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("open_to_all_branches") and not cleaned.get("open_to_branches"):
+            self.add_error(
+                "open_to_branches",
+                _("Kies de afdelingen waarvan de vrijwilligers welkom zijn, of alle afdelingen."),
+            )
+        if self.instance.pk and "capacity" in cleaned:
+            try:
+                check_capacity(offering=self.instance, capacity=cleaned.get("capacity"))
+            except ServiceError as error:
+                self.add_error("capacity", error.message)
+        if cleaned.get("cancel"):
+            if self.instance.is_cancelled:
+                self.add_error("cancel", _("Deze themabijeenkomst is al afgelast."))
+            elif not (cleaned.get("cancel_reason") or "").strip():
+                self.add_error("cancel_reason", MSG_THEME_REASON_REQUIRED)
+        return cleaned
+
+    def save(self, commit=True):
+        meeting = super().save(commit=commit)
+        if commit:
+            promote_from_waitlist(offering=meeting)
+            if self.cleaned_data.get("cancel"):
+                meeting = cancel_theme_meeting(
+                    meeting=meeting, by=self.for_user, reason=self.cleaned_data["cancel_reason"]
+                )
+            agenda_changed()
+        return meeting
+
+
+class ThemeMeetingEnrolmentsPanel(Panel):
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "intervision/admin/theme_meeting_enrolments_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            meeting = self.instance
+            rows = (
+                meeting.enrolments.active().select_related("volunteer__user", "volunteer__branch")
+                if meeting.pk
+                else []
+            )
+            enrolled = [e for e in rows if e.is_enrolled]
+            context.update(
+                {
+                    "meeting": meeting,
+                    "enrolled": enrolled,
+                    "waitlisted": sorted(
+                        (e for e in rows if e.is_waitlisted), key=lambda e: e.waitlist_number
+                    ),
+                }
+            )
+            return context
+
+
+class ThemeMeetingIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("branch")
+            .annotate(
+                taken=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True)
+            )
+        )
+
+
+class ThemeMeetingViewSet(BranchScopedModelViewSet):
+    model = ThemeMeeting
+    icon = "calendar-alt"
+    menu_label = _("Themabijeenkomsten")
+    menu_order = 122
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = ThemeMeetingIndexView
+    search_fields = ["title"]
+    search_backend_name = None
+    list_display = [
+        "title",
+        Column("starts_at", label=_("Begin"), accessor="starts_at"),
+        Column("branch", label=_("Georganiseerd door")),
+        Column("taken", label=_("Ingeschreven"), accessor="taken"),
+        Column("capacity", label=_("Plaatsen")),
+    ]
+    list_export = ["title", "starts_at", "ends_at", "venue", "branch", "capacity"]
+    export_filename = "themabijeenkomsten"
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                    FieldPanel("venue"),
+                ],
+                heading=_("Bijeenkomst"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("branch", widget=forms.Select),
+                    FieldPanel("open_to_all_branches"),
+                    FieldPanel("open_to_branches", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading=_("Voor wie"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("capacity"),
+                    FieldRowPanel([FieldPanel("signup_opens_on"), FieldPanel("signup_closes_on")]),
+                ],
+                heading=_("Aanmelden"),
+            ),
+            ThemeMeetingEnrolmentsPanel(heading=_("Aanmeldingen")),
+            MultiFieldPanel(
+                [FieldPanel("cancel"), FieldPanel("cancel_reason")], heading=_("Afgelasten")
+            ),
+        ],
+        base_form_class=ThemeMeetingAdminForm,
+    )

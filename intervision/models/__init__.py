@@ -9,6 +9,7 @@ from intervision.models.sessions import (
     SessionNote,
     SessionStatus,
 )
+from intervision.models.themes import ThemeMeeting, ThemeMeetingEnrolment
 
 __all__ = [
     "Attendance",
@@ -20,4 +21,6 @@ __all__ = [
     "SessionSeries",
     "SessionStatus",
     "SkipPeriod",
+    "ThemeMeeting",
+    "ThemeMeetingEnrolment",
 ]

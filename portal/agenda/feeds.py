@@ -68,8 +68,9 @@ def build_calendar(
         name=name,
         uid=uid,
         method="PUBLISH",
-        refresh_interval=REFRESH_INTERVAL,
     )
+    # RFC 7986 wants the VALUE parameter; some clients ignore the hint without it.
+    calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     for item in items:

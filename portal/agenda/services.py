@@ -45,9 +45,11 @@ def collect_agenda(
     return sorted(items, key=lambda item: (item.start, item.end, item.uid))
 
 
-@transaction.atomic
 def feed_token_for(*, user: User) -> CalendarFeedToken:
-    token, _created = CalendarFeedToken.objects.get_or_create(user=user)
+    """The person's feed token, made on first use."""
+    token = CalendarFeedToken.objects.filter(user=user).first()
+    if token is None:
+        token, _created = CalendarFeedToken.objects.get_or_create(user=user)
     return token
 
 

@@ -1,0 +1,46 @@
+"""The agenda is tested with intervision's provider and a provider registered here, in
+place of the courses part that is built alongside (it registers its own)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from portal.registry import AgendaItem, registry
+from tests.intervision.conftest import AMS, NOW, frozen_clock, group, session  # noqa: F401
+
+COURSE_START = datetime.datetime(2027, 1, 5, 9, 30, tzinfo=AMS)
+
+
+def fake_course_provider(*, volunteer_id=None, branch_ids=None, start, end):
+    """Two course sessions for whoever asks: one enrolled, one waitlisted."""
+    items = [
+        AgendaItem(
+            uid=f"course-session-1-{volunteer_id or 'branch'}@test",
+            kind="course_session",
+            title="Introductiecursus, ochtend 1",
+            start=COURSE_START,
+            end=COURSE_START + datetime.timedelta(hours=3),
+            status="enrolled",
+            status_label="Je bent ingeschreven",
+        ),
+        AgendaItem(
+            uid=f"course-session-2-{volunteer_id or 'branch'}@test",
+            kind="course_session",
+            title="Verdiepingscursus",
+            start=COURSE_START + datetime.timedelta(days=30),
+            end=COURSE_START + datetime.timedelta(days=30, hours=3),
+            status="waitlisted",
+            status_label="Je staat op de wachtlijst",
+        ),
+    ]
+    return [item for item in items if item.start < end and item.end > start]
+
+
+@pytest.fixture
+def course_provider(monkeypatch):
+    monkeypatch.setattr(
+        registry, "agenda_providers", [*registry.agenda_providers, fake_course_provider]
+    )
+    return fake_course_provider
