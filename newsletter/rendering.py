@@ -7,6 +7,7 @@ addresses; the plain-text part is built from the same blocks.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -52,10 +53,20 @@ def user_id_from_token(token: str) -> int | None:
 def unsubscribe_urls(user_id: int) -> tuple[str, str]:
     """(one-click address for the List-Unsubscribe header, page address for the footer)."""
     token = unsubscribe_token(user_id)
+    one_click, page = _url_patterns(settings.WAGTAILADMIN_BASE_URL, settings.DEBUG)
+    return one_click.replace(_TOKEN_MARK, token), page.replace(_TOKEN_MARK, token)
+
+
+_TOKEN_MARK = "TOKEN-MARK"  # noqa: S105 - a placeholder, not a secret
+
+
+@functools.lru_cache(maxsize=4)
+def _url_patterns(base_url: str, debug: bool) -> tuple[str, str]:
+    """Both addresses with a marker for the token: reversed once, not per message."""
     with translation.override(settings.LANGUAGE_CODE):  # the unprefixed (Dutch) addresses
-        one_click = absolute_url(reverse("newsletter:one_click_unsubscribe", args=[token]))
-        page = absolute_url(reverse("newsletter:unsubscribe", args=[token]))
-    if not settings.DEBUG and one_click.startswith("http://"):
+        one_click = absolute_url(reverse("newsletter:one_click_unsubscribe", args=[_TOKEN_MARK]))
+        page = absolute_url(reverse("newsletter:unsubscribe", args=[_TOKEN_MARK]))
+    if not debug and one_click.startswith("http://"):
         # RFC 8058 asks for https; a deployment serves it (only `make run` speaks http).
         one_click = "https://" + one_click.removeprefix("http://")
     return one_click, page

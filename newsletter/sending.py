@@ -29,10 +29,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from newsletter.mime import MessageTemplate
 from newsletter.models import Delivery, DeliveryStatus, Send, SendBatch
 from newsletter.rendering import compose
 
@@ -41,6 +42,21 @@ logger = logging.getLogger(__name__)
 SENT, PERMANENT, TEMPORARY, UNCERTAIN = "sent", "permanent", "temporary", "uncertain"
 ANSWER_INVALID = "ongeldig e-mailadres"
 ANSWER_IN_FLIGHT = "onderbroken tijdens het versturen: misschien wel, misschien niet ontvangen"
+
+
+_TABLE = Delivery._meta.db_table
+_RECORD_SQL = (
+    f"UPDATE {_TABLE} SET status = %s, finished_at = %s, answer = %s "  # noqa: S608 - no input
+    "WHERE id = %s AND status IN (%s, %s)"
+)
+_CLAIM_SQL = (
+    f"UPDATE {_TABLE} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
+    "WHERE id = %s AND status = %s"
+)
+
+
+def _db_now(now: datetime.datetime | None = None):
+    return connection.ops.adapt_datetimefield_value(now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -93,14 +109,14 @@ class Session:
             except Exception:
                 logger.debug("closing a broken SMTP connection failed", exc_info=True)
 
-    def deliver(self, message) -> Outcome:
+    def deliver(self, payload, *, sender: str = "", recipient: str = "") -> Outcome:
+        """Hand one message to the server: `payload` is the message's bytes over SMTP,
+        a Django EmailMessage for any other backend."""
         if self.smtp is None:
-            self.backend.send_messages([message])
+            self.backend.send_messages([payload])
             return Outcome(SENT, "250 accepted by the e-mail backend")
         smtp = self.smtp
-        sender = parseaddr(message.from_email)[1]
-        recipient = parseaddr(message.to[0])[1]
-        data = message.message().as_bytes(linesep="\r\n")
+        data = payload
         # Nothing is delivered before DATA: any trouble up to here is safe to retry.
         try:
             code, reply = smtp.mail(sender)
@@ -135,6 +151,8 @@ class Session:
 
 
 def _is_valid_address(address: str) -> bool:
+    if not address.isascii():  # an internationalised address needs SMTPUTF8: not offered
+        return False
     try:
         validate_email(address)
     except ValidationError:
@@ -150,6 +168,8 @@ class BatchSender:
         self.renewed_at = 0.0
         self.session = Session()
         self.lost = False
+        self._template: MessageTemplate | None = None
+        self.domain = _domain()
 
     # --- the lease -------------------------------------------------------------------
     def acquire(self) -> bool:
@@ -188,12 +208,25 @@ class BatchSender:
         claimed = Delivery.objects.filter(
             pk=delivery_id, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
         )
-        if outcome.kind == SENT:
-            claimed.update(status=DeliveryStatus.SENT, finished_at=now, answer=outcome.answer)
-        elif outcome.kind == PERMANENT:
-            claimed.update(status=DeliveryStatus.FAILED, finished_at=now, answer=outcome.answer)
-        elif outcome.kind == UNCERTAIN:
-            claimed.update(status=DeliveryStatus.UNCERTAIN, finished_at=now, answer=outcome.answer)
+        final = {
+            SENT: DeliveryStatus.SENT,
+            PERMANENT: DeliveryStatus.FAILED,
+            UNCERTAIN: DeliveryStatus.UNCERTAIN,
+        }.get(outcome.kind)
+        if final is not None:
+            # The hot path, once per message: plain SQL instead of building a queryset.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _RECORD_SQL,
+                    [
+                        final,
+                        _db_now(now),
+                        outcome.answer,
+                        delivery_id,
+                        DeliveryStatus.SENDING,
+                        DeliveryStatus.UNCERTAIN,
+                    ],
+                )
         else:
             attempts = (
                 Delivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first()
@@ -219,15 +252,19 @@ class BatchSender:
             self._renew_if_due()
             if self.lost:
                 return False
-            return bool(
-                Delivery.objects.filter(pk=claim, status=DeliveryStatus.QUEUED).update(
-                    status=DeliveryStatus.SENDING,
-                    claimed_at=timezone.now(),
-                    attempts=F("attempts") + 1,
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _CLAIM_SQL,
+                    [DeliveryStatus.SENDING, _db_now(), claim, DeliveryStatus.QUEUED],
                 )
-            )
+                return cursor.rowcount == 1
 
     # --- the loop ------------------------------------------------------------------------
+    def template(self, send: Send) -> MessageTemplate:
+        if self._template is None:
+            self._template = MessageTemplate(subject=send.subject, html=send.html, text=send.text)
+        return self._template
+
     def _claimable(self) -> list[tuple]:
         now = timezone.now()
         return list(
@@ -286,6 +323,7 @@ class BatchSender:
             self.session.close()
 
     def _send_rows(self, send: Send, rows: list[tuple]) -> bool:
+        template = self.template(send)
         pending: tuple[int, Outcome] | None = None
         for delivery_id, email, name, user_id in rows:
             if not _is_valid_address(email) or user_id is None:
@@ -300,21 +338,27 @@ class BatchSender:
             if not self.session.is_open and not self._open():
                 self.step(finished=pending, claim=None)
                 return False
-            message = compose(
-                subject=send.subject,
-                html=send.html,
-                text=send.text,
-                email=email,
-                name=name,
-                user_id=user_id,
-                message_id=f"<newsletter.{send.pk}.{delivery_id}@{_domain()}>",
-            )
+            message_id = f"<newsletter.{send.pk}.{delivery_id}@{self.domain}>"
+            if self.session.smtp is not None:
+                payload = template.render(
+                    email=email, name=name, user_id=user_id, message_id=message_id
+                )
+            else:
+                payload = compose(
+                    subject=send.subject,
+                    html=send.html,
+                    text=send.text,
+                    email=email,
+                    name=name,
+                    user_id=user_id,
+                    message_id=message_id,
+                )
             if not self.step(finished=pending, claim=delivery_id):
                 pending = None
                 if self.lost:
                     break
                 continue
-            outcome = self.session.deliver(message)
+            outcome = self.session.deliver(payload, sender=template.from_address, recipient=email)
             pending = (delivery_id, outcome)
             if outcome.connection_lost:
                 self.session.close()

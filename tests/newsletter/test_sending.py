@@ -284,9 +284,9 @@ class FakeSMTP:
     ],
 )
 def test_what_is_safe_to_retry_depends_on_where_the_connection_broke(fail_at, error, kind):
-    from django.core.mail import EmailMessage
-
     session = Session()
     session.backend, session.smtp = object(), FakeSMTP(fail_at, error)
-    outcome = session.deliver(EmailMessage("s", "b", "a@example.org", ["b@example.org"]))
+    outcome = session.deliver(
+        b"Subject: s\r\n\r\nb\r\n", sender="a@example.org", recipient="b@x.org"
+    )
     assert outcome.kind == kind
