@@ -98,3 +98,8 @@ def test_agenda_page_query_count_does_not_grow_with_items(
     with django_assert_max_num_queries(8):
         response = client.get("/mijn/agenda/")
     assert response.content.decode().count("Intervisie: Groep") == size * 11
+
+
+def test_mijn_agenda_speaks_english_too(client_for, group):
+    body = client_for("volunteer").get("/en/mijn/agenda/").content.decode()
+    assert "My agenda" in body and "Peer supervision: Dinsdaggroep" in body
