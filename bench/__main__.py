@@ -18,8 +18,8 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
-    if "--list" in names:
+    names = [name for name in argv if not name.startswith("--")] or available()
+    if "--list" in argv:
         print("\n".join(available()))
         return 0
     failed = []

@@ -79,6 +79,15 @@ class CourseIndexPage(BasePage):
         verbose_name = _("cursusoverzicht")
         verbose_name_plural = _("cursusoverzichten")
 
+    def save(self, *args, **kwargs):
+        created = self.pk is None
+        result = super().save(*args, **kwargs)
+        if created:
+            from courses.permissions import ensure_course_page_permissions
+
+            ensure_course_page_permissions()
+        return result
+
     def upcoming_courses(self, now: datetime.datetime | None = None):
         """Live courses under this page that have not ended, first one first. One query."""
         now = now or timezone.now()
@@ -141,8 +150,27 @@ class CoursePageForm(WagtailAdminPageForm):
             ]
         super().__init__(data, files, *args, instance=instance, **kwargs)
 
+        if "branch" in self.fields and self.for_user is not None:
+            from portal.models import Branch
+
+            self.fields["branch"].queryset = Branch.objects.coordinated_by(self.for_user)
+            parent = getattr(self, "parent_page", None)
+            parent = parent.specific if parent is not None else None
+            if (
+                isinstance(parent, CourseIndexPage)
+                and instance is not None
+                and not instance.pk
+                and not self.initial.get("branch")
+            ):
+                self.initial["branch"] = parent.branch_id
+
     def clean(self):
         cleaned = super().clean()
+        parent = getattr(self, "parent_page", None)
+        parent = parent.specific if parent is not None else None
+        branch = cleaned.get("branch")
+        if isinstance(parent, CourseIndexPage) and branch and branch.pk != parent.branch_id:
+            self.add_error("branch", _("Kies de afdeling van het cursusoverzicht."))
         capacity = cleaned.get("capacity")
         if capacity is not None and self.instance.pk is not None:
             from courses.services import check_capacity
