@@ -17,7 +17,6 @@ from intervision.models import (
     ThemeMeeting,
     ThemeMeetingEnrolment,
 )
-from portal.emails import absolute_url
 from portal.registry import AgendaItem, UpcomingEvent
 
 UID_DOMAIN = "intervisie.home-start.nl"
@@ -77,7 +76,7 @@ def intervision_agenda(
                 cancelled=session.is_cancelled,
                 moved=session.moved,
                 location=session.venue,
-                url=absolute_url(reverse("intervision:session", args=[session.pk])),
+                url=reverse("intervision:session", args=[session.pk]),
                 sequence=session.sequence,
                 updated_at=session.updated_at,
                 branch_id=session.group.branch_id,
@@ -101,7 +100,7 @@ def _meeting_item(meeting: ThemeMeeting, status: str, label: str) -> AgendaItem:
         status_label=_("Afgelast") if meeting.is_cancelled else label,
         cancelled=meeting.is_cancelled,
         location=meeting.venue,
-        url=absolute_url(reverse("intervision:theme_meeting", args=[meeting.pk])),
+        url=reverse("intervision:theme_meeting", args=[meeting.pk]),
         sequence=meeting.sequence,
         updated_at=meeting.updated_at,
         branch_id=meeting.branch_id,

@@ -80,7 +80,7 @@ class AgendaItem:
     cancelled: bool = False
     moved: bool = False
     location: str = ""
-    url: str = ""  # a page in the portal about this item
+    url: str = ""  # a page in the portal about this item: a path (feeds make it absolute)
     description: str = ""
     sequence: int = 0
     updated_at: datetime.datetime | None = None

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
+from portal.emails import absolute_url
 from portal.registry import AgendaItem
 
 REFRESH_INTERVAL = datetime.timedelta(hours=4)
@@ -42,7 +43,7 @@ def _event(item: AgendaItem, *, zone: ZoneInfo, stamp: datetime.datetime) -> Eve
         sequence=item.sequence,
         status="CANCELLED" if item.cancelled else "CONFIRMED",
         location=item.location or None,
-        url=item.url or None,
+        url=absolute_url(item.url) if item.url else None,
         description="\n".join(description) or None,
         stamp=(item.updated_at or stamp).astimezone(datetime.UTC),
     )

@@ -38,8 +38,16 @@ def fake_course_provider(*, volunteer_id=None, branch_ids=None, start, end):
     return [item for item in items if item.start < end and item.end > start]
 
 
+@pytest.fixture(autouse=True)
+def only_intervision_providers(monkeypatch):
+    """The agenda as intervision feeds it; other parts' providers test themselves."""
+    from intervision.agenda import intervision_agenda, theme_meeting_agenda
+
+    monkeypatch.setattr(registry, "agenda_providers", [intervision_agenda, theme_meeting_agenda])
+
+
 @pytest.fixture
-def course_provider(monkeypatch):
+def course_provider(monkeypatch, only_intervision_providers):
     monkeypatch.setattr(
         registry, "agenda_providers", [*registry.agenda_providers, fake_course_provider]
     )

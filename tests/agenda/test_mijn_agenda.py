@@ -95,6 +95,13 @@ def test_agenda_page_query_count_does_not_grow_with_items(
         answer_invitation(session=group.sessions.first(), volunteer=volunteer, answer="yes")
     client = client_for("volunteer")
     client.get("/mijn/agenda/")  # the feed token exists from here on
-    with django_assert_max_num_queries(8):
+    # session, user, volunteer, sessions, answers, theme meetings, feed token, and the
+    # two permission lookups of the site header
+    with django_assert_max_num_queries(9):
         response = client.get("/mijn/agenda/")
     assert response.content.decode().count("Intervisie: Groep") == size * 11
+
+
+def test_mijn_agenda_speaks_english_too(client_for, group):
+    body = client_for("volunteer").get("/en/mijn/agenda/").content.decode()
+    assert "My agenda" in body and "Peer supervision: Dinsdaggroep" in body
