@@ -111,12 +111,8 @@ def start_send(*, send_id: int) -> bool:
     batches. Idempotent: a send that has started is left alone. One transaction, so a
     crash half-way leaves the send scheduled for the next `resume_sends`."""
     with transaction.atomic():
-        send = (
-            Send.objects.select_for_update()
-            .select_related("page", "revision")
-            .filter(pk=send_id)
-            .first()
-        )
+        # No select_related here: PostgreSQL refuses FOR UPDATE on an outer join.
+        send = Send.objects.select_for_update().filter(pk=send_id).first()
         if send is None or send.status != SendStatus.SCHEDULED:
             return False
         if send.scheduled_at > timezone.now():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.contenttypes.models import ContentType
+
 from newsletter.models import Audience, NewsletterIndexPage, NewsletterPage
 from newsletter.page_permissions import ensure_newsletter_page_permissions
 from portal.models import User, Volunteer, VolunteerStatus
@@ -30,8 +32,12 @@ def newsletter_index() -> NewsletterIndexPage:
     existing = NewsletterIndexPage.objects.first()
     if existing is not None:
         return existing
+    home = home_page()
+    # home_page() may have rebuilt the content types of a flushed database (new ids on
+    # PostgreSQL): the cached ones would point at rows that are gone.
+    ContentType.objects.clear_cache()
     index = NewsletterIndexPage(title="Nieuwsbrieven", slug="nieuwsbrieven")
-    home_page().add_child(instance=index)
+    home.add_child(instance=index)
     ensure_newsletter_page_permissions()
     return index
 
