@@ -4,8 +4,6 @@ Afterwards every recipient has exactly one message at the SMTP server, apart fro
 most one per worker marked uncertain, and the delivery records agree with the server.
 """
 
-import os
-
 import pytest
 
 from newsletter import services
@@ -27,14 +25,6 @@ def cluster_env(smtp_server) -> dict[str, str]:
     }
 
 
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason=(
-        "Open problem: on PostgreSQL the test itself passes, but the next transactional "
-        "test's setup then finds content types already present (duplicate key while "
-        "restoring the serialized data). Runs on SQLite in `make test` until that is found."
-    ),
-)
 @pytest.mark.cluster
 @pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
