@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Site
 
 from newsletter.models import Audience, NewsletterIndexPage, NewsletterPage
 from newsletter.page_permissions import ensure_newsletter_page_permissions
@@ -32,10 +33,12 @@ def newsletter_index() -> NewsletterIndexPage:
     existing = NewsletterIndexPage.objects.first()
     if existing is not None:
         return existing
+    rebuilt = not Site.objects.filter(is_default_site=True).exists()
     home = home_page()
-    # home_page() may have rebuilt the content types of a flushed database (new ids on
-    # PostgreSQL): the cached ones would point at rows that are gone.
-    ContentType.objects.clear_cache()
+    if rebuilt:
+        # home_page() rebuilt the content types of a flushed database (new ids on
+        # PostgreSQL): the cached ones would point at rows that are gone.
+        ContentType.objects.clear_cache()
     index = NewsletterIndexPage(title="Nieuwsbrieven", slug="nieuwsbrieven")
     home.add_child(instance=index)
     ensure_newsletter_page_permissions()
