@@ -73,9 +73,9 @@ def test_coordinator_sees_the_agenda_of_their_branches(client_for, group, other_
     )
 
 
-def test_mijn_home_start_shows_the_next_items(client_for, group):
+def test_mijn_home_start_points_to_mijn_agenda(client_for, group):
     body = client_for("volunteer").get("/mijn/").content.decode()
-    assert "Mijn agenda" in body and "Intervisie: Dinsdaggroep" in body
+    assert "Mijn agenda" in body and 'href="/mijn/agenda/"' in body
 
 
 def test_anonymous_is_sent_to_log_in(client):
