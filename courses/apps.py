@@ -9,6 +9,13 @@ def _ensure_course_page_permissions(sender, using: str = "default", **kwargs) ->
     ensure_course_page_permissions(using=using)
 
 
+def _course_page_published(sender, **kwargs) -> None:
+    # Sessions are edited inline on the page: a published change reaches the feeds now.
+    from portal.agenda.cache import agenda_changed
+
+    agenda_changed()
+
+
 class CoursesConfig(AppConfig):
     name = "courses"
     label = "courses"
@@ -19,6 +26,16 @@ class CoursesConfig(AppConfig):
         post_migrate.connect(
             _ensure_course_page_permissions, sender=self, dispatch_uid="courses-page-permissions"
         )
+        from wagtail.signals import page_published, page_unpublished
+
         from courses import registry_hooks
+        from courses.models import CoursePage
+
+        page_published.connect(
+            _course_page_published, sender=CoursePage, dispatch_uid="courses-agenda-published"
+        )
+        page_unpublished.connect(
+            _course_page_published, sender=CoursePage, dispatch_uid="courses-agenda-unpublished"
+        )
 
         registry_hooks.register()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models.enrolment import Enrolment, EnrolmentStatus, Offering
+from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import User, Volunteer, VolunteerStatus
 from portal.queue import enqueue_on_commit
@@ -69,6 +70,8 @@ def _lock(offering: O) -> O:
 
 
 def _notify(offering: Offering, event: str, object_id: int) -> None:
+    # Every change worth an e-mail also changes someone's agenda and calendar feed.
+    agenda_changed()
     task = offering.notification_tasks.get(event)
     if task:
         enqueue_on_commit(task, object_id)
@@ -291,6 +294,7 @@ def cancel_session(*, session, by: User | None, now: datetime.datetime | None = 
         cancelled_at=now, sequence=locked.sequence + 1, changed_at=now
     )
     enqueue_on_commit("courses.tasks.send_session_cancelled", locked.pk)
+    agenda_changed()
     for enrolment in course.enrolments.enrolled():
         update_completion(enrolment=enrolment)
     logger.info("course session %s cancelled by user %s", locked.pk, getattr(by, "pk", None))

@@ -17,10 +17,12 @@ from courses.registry_hooks import (
     upcoming_events,
     volunteer_record_section,
 )
+from portal.agenda.cache import generation
 from portal.registry import registry
 from portal.registry import upcoming_events as all_upcoming_events
 from portal.services.volunteers import export_volunteer_data
 from tests.courses.factories import make_course
+from tests.pages.factories import publish
 from tests.portal.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,17 @@ def test_demo_content_adds_courses_per_branch_once():
         CoursePage.objects.get(pk=c.pk).enrolments.waitlisted().exists()
         for c in CoursePage.objects.filter(kind="introduction")
     )
+
+
+def test_enrolments_and_published_course_changes_make_cached_feeds_stale(
+    branch, volunteer, django_capture_on_commit_callbacks
+):
+    course = make_course(branch)
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol_volunteer(offering=course, volunteer=volunteer)
+    after_enrolment = generation()
+    assert after_enrolment > before
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(course)
+    assert generation() > after_enrolment
