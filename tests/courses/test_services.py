@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 import pytest
 import time_machine
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from courses import services
 from courses.models import CourseEnrolment, CourseKind, EnrolmentStatus
@@ -22,6 +24,15 @@ def volunteers(branch, count):
     return [VolunteerFactory(branch=branch) for _ in range(count)]
 
 
+def queued_tasks(callbacks) -> list[str]:
+    """The django-q2 tasks among the on-commit callbacks (the agenda's cache bump is not)."""
+    return [
+        callback.args[0]
+        for callback in callbacks
+        if isinstance(callback, partial) and callback.func is async_task
+    ]
+
+
 def statuses(course):
     return list(course.enrolments.order_by("pk").values_list("status", "waitlist_number"))
 
@@ -33,7 +44,7 @@ def test_enrol_volunteer_gives_a_place_while_there_is_one(
         enrolment = services.enrol_volunteer(offering=course, volunteer=volunteer)
     assert enrolment.status == EnrolmentStatus.ENROLLED
     assert enrolment.enrolled_at is not None and enrolment.waitlist_number is None
-    assert len(callbacks) == 1
+    assert len(queued_tasks(callbacks)) == 1
     assert course.places_left() == 11
 
 
@@ -165,7 +176,7 @@ def test_cancel_enrolment_promotes_first_on_waitlist(
     assert [e.status for e in enrolments] == ["cancelled", "enrolled", "enrolled", "waitlisted"]
     assert enrolments[2].promoted_at is not None
     assert enrolments[3].waitlist_position() == 1
-    assert len(callbacks) == 2  # cancellation and promotion e-mails
+    assert len(queued_tasks(callbacks)) == 2  # cancellation and promotion e-mails
 
 
 def test_cancel_waitlisted_promotes_nobody(small_course, branch):
@@ -238,7 +249,7 @@ def test_cancel_offering_keeps_enrolments_and_refuses_twice(
         services.cancel_offering(offering=course, by=None, reason="Te weinig aanmeldingen")
     assert course.is_cancelled and course.cancellation_reason == "Te weinig aanmeldingen"
     assert statuses(course) == [("enrolled", None)]
-    assert len(callbacks) == 1
+    assert len(queued_tasks(callbacks)) == 1
     with pytest.raises(ServiceError):
         services.cancel_offering(offering=course, by=None)
 
