@@ -70,7 +70,8 @@ def build_courses_demo(stdout=None) -> None:
             title=f"Cursussen {branch.name}",
             slug=f"cursussen-{branch.slug}",
             branch=branch,
-            show_in_menus=number == 0,
+            # Reached from the branch's page and the volunteering page, not the main menu.
+            show_in_menus=False,
         )
         home.add_child(instance=index)
         _publish(index)

@@ -22,6 +22,7 @@ from portal.registry import registry
 from portal.registry import upcoming_events as all_upcoming_events
 from portal.services.volunteers import export_volunteer_data
 from tests.courses.factories import make_course
+from tests.pages.conftest import build_public_site
 from tests.pages.factories import publish
 from tests.portal.factories import VolunteerFactory
 
@@ -162,3 +163,12 @@ def test_enrolments_and_published_course_changes_make_cached_feeds_stale(
     with django_capture_on_commit_callbacks(execute=True):
         publish(course)
     assert generation() > after_enrolment
+
+
+def test_branch_page_lists_its_own_coming_courses(client, branch, other_branch):
+    site = build_public_site(branch)
+    make_course(branch, title="Introductiecursus Utrecht")
+    make_course(other_branch, title="Introductiecursus Zwolle")
+    content = client.get(site.utrecht.url).content.decode()
+    assert "Introductiecursus Utrecht" in content
+    assert "Introductiecursus Zwolle" not in content

@@ -74,6 +74,14 @@ class BranchPage(BasePage):
     class Meta:
         verbose_name = _("afdelingspagina")
 
+    def get_context(self, request, *args, **kwargs) -> dict:
+        from portal.registry import upcoming_events
+
+        context = super().get_context(request, *args, **kwargs)
+        # The branch's next courses and theme meetings (and national ones), from the parts.
+        context["upcoming_events"] = upcoming_events(branch_ids=[self.branch_id], limit=5)
+        return context
+
     def clean(self) -> None:
         super().clean()
         if (
