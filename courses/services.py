@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -309,10 +309,9 @@ def cancel_course(*, course, by: User | None, reason: str = "", now=None):
 
     now = now or timezone.now()
     cancel_offering(offering=course, by=by, reason=reason, now=now)
-    for session in CourseSession.objects.filter(course_id=course.pk):
-        CourseSession.objects.filter(pk=session.pk).update(
-            sequence=session.sequence + 1, changed_at=now
-        )
+    CourseSession.objects.filter(course_id=course.pk).update(
+        sequence=F("sequence") + 1, changed_at=now
+    )
     course.refresh_from_db()
     return course
 

@@ -476,20 +476,15 @@ def sign_up_for_theme_meeting(
 ) -> ThemeMeetingEnrolment:
     """A place, or a place on the waitlist when the meeting is full. Refused (with the
     engine's Dutch message) for another branch's volunteer, twice, too late, ..."""
-    with transaction.atomic():
-        enrolment = enrolment_engine.enrol_volunteer(offering=meeting, volunteer=volunteer, now=now)
-        agenda_changed()
-    return enrolment
+    # The engine tells the agenda about every change it makes.
+    return enrolment_engine.enrol_volunteer(offering=meeting, volunteer=volunteer, now=now)
 
 
 def cancel_theme_meeting_sign_up(
     *, enrolment: ThemeMeetingEnrolment, by: User | None, now: datetime.datetime | None = None
 ) -> ThemeMeetingEnrolment:
     """Give up a place (the first on the waitlist moves up and is told)."""
-    with transaction.atomic():
-        enrolment = enrolment_engine.cancel_enrolment(enrolment=enrolment, by=by, now=now)
-        agenda_changed()
-    return enrolment
+    return enrolment_engine.cancel_enrolment(enrolment=enrolment, by=by, now=now)
 
 
 @transaction.atomic
@@ -502,13 +497,9 @@ def cancel_theme_meeting(
     meeting = enrolment_engine.cancel_offering(offering=meeting, by=by, reason=reason, now=now)
     ThemeMeeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     meeting.refresh_from_db()
-    agenda_changed()
     return meeting
 
 
-@transaction.atomic
 def change_theme_meeting_capacity(*, meeting: ThemeMeeting, capacity: int) -> ThemeMeeting:
     """More places promote from the waitlist at once; never fewer than are taken."""
-    meeting = enrolment_engine.change_capacity(offering=meeting, capacity=capacity)
-    agenda_changed()
-    return meeting
+    return enrolment_engine.change_capacity(offering=meeting, capacity=capacity)
