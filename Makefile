@@ -10,8 +10,11 @@ ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test setup install lint format lock messages demo-code bench clean
 
+# Absolute links (e-mails, feeds, sitemap) follow ADDR unless WAGTAILADMIN_BASE_URL is set.
+run: export PORTAL_ADDR := $(ADDR)
 run: setup
 	$(PY) manage.py demo_content --if-empty
+	$(PY) manage.py set_site_address
 	$(PY) manage.py run_portal $(ADDR)
 
 test: install
@@ -46,10 +49,11 @@ lock: install
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-dev.in -o requirements-dev.txt
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-bootstrap.in -o requirements-bootstrap.txt
 
-# Dutch is the source language; this refreshes the English catalogue (needs gettext).
+# Dutch is the source language; this refreshes every part's English catalogue (needs
+# GNU gettext). Which strings go to which part's catalogue: portal/catalogues.py.
 messages: install
-	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
-	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale en --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 demo-code: install
 	@$(PY) manage.py demo_totp_code

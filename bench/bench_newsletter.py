@@ -88,12 +88,14 @@ def _newsletter(branch, staff):
     from wagtail.models import Site
 
     from newsletter.models import NewsletterIndexPage, NewsletterPage
+    from newsletter.page_permissions import branch_archive
     from tests.newsletter.factories import BODY
 
-    index = NewsletterIndexPage.objects.first()
-    if index is None:
-        index = NewsletterIndexPage(title="Nieuwsbrieven", slug="nieuwsbrieven")
-        Site.objects.get(is_default_site=True).root_page.add_child(instance=index)
+    national = NewsletterIndexPage.objects.filter(branch__isnull=True).first()
+    if national is None:
+        national = NewsletterIndexPage(title="Nieuwsbrieven", slug="nieuwsbrieven")
+        Site.objects.get(is_default_site=True).root_page.add_child(instance=national)
+    index = branch_archive(branch, national=national)
     page = NewsletterPage(
         title=f"Bench {branch.slug}",
         slug=branch.slug,

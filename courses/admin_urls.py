@@ -9,6 +9,11 @@ urlpatterns = [
     path("", admin_views.course_index, name="index"),
     path("<int:course_id>/", admin_views.participants, name="participants"),
     path(
+        "<int:course_id>/deelnemers/toevoegen/",
+        admin_views.add_participant,
+        name="add_participant",
+    ),
+    path(
         "<int:course_id>/deelnemers/<int:enrolment_id>/afmelden/",
         admin_views.cancel_participant,
         name="cancel_participant",

@@ -16,8 +16,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import View
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
@@ -31,7 +33,7 @@ from courses.models import (
     EnrolmentStatus,
 )
 from portal.errors import ServiceError
-from portal.models import Branch
+from portal.models import Branch, Volunteer, VolunteerStatus
 from portal.permissions import coordinates_branch
 
 ADMIN_PERMISSION = "courses.change_attendance"
@@ -69,8 +71,49 @@ def course_index(request):
     return TemplateResponse(request, "courses/admin/index.html", {"courses": courses})
 
 
-def participants(request, course_id: int):
-    course = _course(request, course_id)
+class AddParticipantForm(forms.Form):
+    """A coordinator enrols one of the branch's volunteers by hand."""
+
+    volunteer = forms.ModelChoiceField(
+        label=gettext_lazy("Vrijwilliger"),
+        queryset=Volunteer.objects.none(),
+        empty_label=gettext_lazy("– kies een vrijwilliger –"),
+        error_messages={
+            "required": gettext_lazy("Kies wie je wilt toevoegen."),
+            "invalid_choice": gettext_lazy(
+                "Kies een vrijwilliger van deze afdeling die nog niet is ingeschreven."
+            ),
+        },
+    )
+
+    def __init__(self, *args, course: CoursePage, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = CourseEnrolment.objects.filter(offering=course).active().values("volunteer_id")
+        self.fields["volunteer"].queryset = (
+            Volunteer.objects.filter(branch_id=course.branch_id)
+            .exclude(status=VolunteerStatus.STOPPED)
+            .exclude(pk__in=taken)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "pk")
+        )
+        self.fields["volunteer"].label_from_instance = lambda volunteer: (
+            f"{volunteer.full_name} ({volunteer.get_status_display()})"
+        )
+
+
+# What the engine says to a volunteer ("Je bent al ingeschreven"), said to the coordinator.
+ADD_REFUSALS = {
+    "already_enrolled": gettext_lazy("%(name)s is al ingeschreven."),
+    "already_waitlisted": gettext_lazy("%(name)s staat al op de wachtlijst."),
+    "introduction_completed": gettext_lazy("%(name)s heeft de introductiecursus al afgerond."),
+    "other_introduction": gettext_lazy(
+        "%(name)s is al ingeschreven voor een andere introductiecursus. Meld die eerst af."
+    ),
+    "volunteer_stopped": gettext_lazy("%(name)s staat als gestopt geregistreerd."),
+}
+
+
+def _participants_response(request, course, *, form=None, status=200):
     enrolments = (
         CourseEnrolment.objects.filter(offering=course)
         .select_related("volunteer__user", "cancelled_by")
@@ -81,6 +124,9 @@ def participants(request, course_id: int):
         groups[enrolment.status].append(enrolment)
     for position, enrolment in enumerate(groups[EnrolmentStatus.WAITLISTED], start=1):
         enrolment.position = position
+    can_add = not course.is_cancelled and (
+        course.offering_ends_at() is None or course.offering_ends_at() > timezone.now()
+    )
     return TemplateResponse(
         request,
         "courses/admin/participants.html",
@@ -89,8 +135,41 @@ def participants(request, course_id: int):
             "enrolled": groups[EnrolmentStatus.ENROLLED],
             "waitlisted": groups[EnrolmentStatus.WAITLISTED],
             "cancelled": groups[EnrolmentStatus.CANCELLED],
+            "add_form": (form or AddParticipantForm(course=course)) if can_add else None,
         },
+        status=status,
     )
+
+
+def participants(request, course_id: int):
+    return _participants_response(request, _course(request, course_id))
+
+
+@require_POST
+def add_participant(request, course_id: int):
+    """Enrol a volunteer by hand, through the same enrolment engine as a sign-up (a
+    place, or the waitlist when the course is full; the volunteer gets the e-mail)."""
+    course = _course(request, course_id)
+    form = AddParticipantForm(request.POST, course=course)
+    if not form.is_valid():
+        return _participants_response(request, course, form=form, status=400)
+    volunteer = form.cleaned_data["volunteer"]
+    try:
+        enrolment = services.enrol_volunteer(
+            offering=course, volunteer=volunteer, by_coordinator=True
+        )
+    except ServiceError as error:
+        message = ADD_REFUSALS.get(error.code)
+        form.add_error(
+            "volunteer", message % {"name": volunteer.full_name} if message else error.message
+        )
+        return _participants_response(request, course, form=form, status=400)
+    if enrolment.is_enrolled:
+        text = _("%(name)s is ingeschreven en krijgt een bevestiging per e-mail.")
+    else:
+        text = _("De cursus is vol: %(name)s staat op de wachtlijst en krijgt daarover een e-mail.")
+    messages.success(request, text % {"name": volunteer.full_name})
+    return redirect("courses_admin:participants", course.pk)
 
 
 def cancel_participant(request, course_id: int, enrolment_id: int):
@@ -129,7 +208,9 @@ def cancel_participant(request, course_id: int, enrolment_id: int):
 
 
 class AttendanceGridForm(forms.Form):
-    """One select per participant and session: present, absent, excused or nothing."""
+    """One select per participant and held session: present, absent, excused or nothing.
+
+    Sessions still to come and cancelled ones get no field at all: nothing to record."""
 
     CHOICES = [("", "–"), *AttendanceStatus.choices]
 
@@ -138,24 +219,25 @@ class AttendanceGridForm(forms.Form):
         self.cells: dict[str, tuple[int, int]] = {}
         for enrolment in enrolments:
             for session in sessions:
+                if session.is_cancelled or session.date > today:
+                    continue
                 name = f"a-{enrolment.pk}-{session.pk}"
                 current = attendance.get((enrolment.pk, session.pk))
                 self.fields[name] = forms.ChoiceField(
                     choices=self.CHOICES,
                     required=False,
-                    label=f"{enrolment.volunteer.full_name}, {session.date:%d-%m-%Y}",
+                    label=_("%(name)s, %(date)s")
+                    % {
+                        "name": enrolment.volunteer.full_name,
+                        "date": date_format(session.date, "l j F"),
+                    },
                     initial=current.status if current else "",
-                    disabled=session.is_cancelled or session.date > today,
                     error_messages={"invalid_choice": services.MSG_UNKNOWN_ATTENDANCE},
                 )
                 self.cells[name] = (enrolment.pk, session.pk)
 
     def marks(self) -> dict[tuple[int, int], str]:
-        return {
-            cell: self.cleaned_data[name]
-            for name, cell in self.cells.items()
-            if not self.fields[name].disabled
-        }
+        return {cell: self.cleaned_data[name] for name, cell in self.cells.items()}
 
 
 def attendance(request, course_id: int):
@@ -203,7 +285,9 @@ def attendance(request, course_id: int):
             "cells": [
                 {
                     "session": session,
-                    "field": form[f"a-{enrolment.pk}-{session.pk}"],
+                    "field": form[name]
+                    if (name := f"a-{enrolment.pk}-{session.pk}") in form.fields
+                    else None,
                     "record": records.get((enrolment.pk, session.pk)),
                 }
                 for session in sessions

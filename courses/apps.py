@@ -21,6 +21,8 @@ class CoursesConfig(AppConfig):
     label = "courses"
     verbose_name = _("Cursussen")
     default_auto_field = "django.db.models.BigAutoField"
+    # Site-wide templates whose strings go to this part's catalogue (portal/catalogues.py).
+    catalogue_templates = ("courses/*", "emails/course_*", "emails/_course_*")
 
     def ready(self) -> None:
         post_migrate.connect(
@@ -28,7 +30,7 @@ class CoursesConfig(AppConfig):
         )
         from wagtail.signals import page_published, page_unpublished
 
-        from courses import registry_hooks
+        from courses import dashboard, registry_hooks
         from courses.models import CoursePage
 
         page_published.connect(
@@ -39,3 +41,4 @@ class CoursesConfig(AppConfig):
         )
 
         registry_hooks.register()
+        dashboard.register()

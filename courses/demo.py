@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.models import Site
 
 from courses import services
@@ -23,6 +24,12 @@ from portal.models import Branch, Volunteer, VolunteerStatus
 
 def _next_weekday(start: datetime.date, weekday: int) -> datetime.date:
     return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _month_and_year(day: datetime.date) -> str:
+    """ "januari 2027": month names from Django's Dutch locale (strftime's %B is English)."""
+    with translation.override("nl"):
+        return date_format(day, "F Y")
 
 
 def _publish(page):
@@ -86,7 +93,7 @@ def build_courses_demo(stdout=None) -> None:
         intro = _course(
             index,
             branch,
-            title=f"Introductiecursus {first:%B %Y}",
+            title=f"Introductiecursus {_month_and_year(first)}",
             slug=f"introductiecursus-{first:%Y-%m}",
             kind=CourseKind.INTRODUCTION,
             first=first,

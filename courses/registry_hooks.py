@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from portal.registry import (
     register_mijn_section,
     register_personal_data_exporter,
     register_role_permissions,
+    register_scale_seeder,
     register_upcoming_events_provider,
     register_volunteer_record_section,
 )
@@ -80,6 +82,7 @@ def agenda_items(*, volunteer_id=None, branch_ids=None, start, end) -> list[Agen
                 sequence=session.sequence,
                 updated_at=session.changed_at,
                 branch_id=course.branch_id,
+                kind_label=capfirst(course.get_kind_display()),
             )
         )
     return items
@@ -211,6 +214,12 @@ def build_demo(stdout=None) -> None:
     build_courses_demo(stdout)
 
 
+def seed_scale(context) -> None:
+    from courses.scale import seed_courses
+
+    seed_courses(context)
+
+
 def register() -> None:
     register_role_permissions(COORDINATOR, ROLE_PERMISSIONS)
     register_agenda_provider(agenda_items)
@@ -219,3 +228,4 @@ def register() -> None:
     register_volunteer_record_section(volunteer_record_section)
     register_personal_data_exporter(personal_data)
     register_demo_builder("courses", build_demo, order=40)
+    register_scale_seeder("courses", seed_scale, order=40)

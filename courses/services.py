@@ -82,9 +82,17 @@ def _local_date(moment: datetime.datetime) -> str:
 
 
 def enrolment_refusal(
-    *, offering: Offering, volunteer: Volunteer, now: datetime.datetime | None = None
+    *,
+    offering: Offering,
+    volunteer: Volunteer,
+    now: datetime.datetime | None = None,
+    by_coordinator: bool = False,
 ) -> ServiceError | None:
-    """Why this volunteer may not sign up for this offering now, or None. Read only."""
+    """Why this volunteer may not sign up for this offering now, or None. Read only.
+
+    `by_coordinator`: a coordinator adds the volunteer by hand; the sign-up period and
+    a start already past do not bind them (a late joiner makes up what they missed),
+    every other rule does."""
     now = now or timezone.now()
     existing = offering.enrolments.filter(volunteer=volunteer).first()
     if existing is not None and existing.is_enrolled:
@@ -96,15 +104,16 @@ def enrolment_refusal(
     ends, starts = offering.offering_ends_at(), offering.offering_starts_at()
     if ends is not None and ends <= now:
         return ServiceError(MSG_OFFERING_PAST, code="offering_past")
-    if starts is not None and starts <= now:
-        return ServiceError(MSG_OFFERING_STARTED, code="offering_started")
-    opens, closes = offering.signup_opens_at(), offering.signup_closes_at()
-    if opens is not None and now < opens:
-        return ServiceError(
-            MSG_SIGNUP_NOT_OPEN % {"date": _local_date(opens)}, code="signup_not_open"
-        )
-    if closes is not None and now >= closes:
-        return ServiceError(MSG_SIGNUP_CLOSED, code="signup_closed")
+    if not by_coordinator:
+        if starts is not None and starts <= now:
+            return ServiceError(MSG_OFFERING_STARTED, code="offering_started")
+        opens, closes = offering.signup_opens_at(), offering.signup_closes_at()
+        if opens is not None and now < opens:
+            return ServiceError(
+                MSG_SIGNUP_NOT_OPEN % {"date": _local_date(opens)}, code="signup_not_open"
+            )
+        if closes is not None and now >= closes:
+            return ServiceError(MSG_SIGNUP_CLOSED, code="signup_closed")
     if volunteer.status == VolunteerStatus.STOPPED:
         return ServiceError(MSG_VOLUNTEER_STOPPED, code="volunteer_stopped")
     return offering.enrolment_refusal(volunteer=volunteer, now=now)
@@ -112,13 +121,21 @@ def enrolment_refusal(
 
 @transaction.atomic
 def enrol_volunteer(
-    *, offering: Offering, volunteer: Volunteer, now: datetime.datetime | None = None
+    *,
+    offering: Offering,
+    volunteer: Volunteer,
+    now: datetime.datetime | None = None,
+    by_coordinator: bool = False,
 ) -> Enrolment:
-    """Give the volunteer a place, or the next place on the waitlist when it is full."""
+    """Give the volunteer a place, or the next place on the waitlist when it is full.
+
+    `by_coordinator`: added by hand in the admin (see `enrolment_refusal`)."""
     offering = _lock(offering)
     # Taken after the lock, so timestamps follow the order in which places were given.
     now = now or timezone.now()
-    refusal = enrolment_refusal(offering=offering, volunteer=volunteer, now=now)
+    refusal = enrolment_refusal(
+        offering=offering, volunteer=volunteer, now=now, by_coordinator=by_coordinator
+    )
     if refusal is not None:
         raise refusal
     enrolments = offering.enrolments

@@ -17,7 +17,7 @@ from courses.admin_views import ADMIN_PERMISSION
 from courses.models import CourseDocument, CourseIndexPage, CoursePage
 from courses.permissions import can_see_material
 from portal.models import Branch
-from portal.permissions import coordinates_branch, is_national_staff
+from portal.permissions import is_national_staff
 
 
 @hooks.register("register_admin_urls")
@@ -37,58 +37,9 @@ def register_courses_menu_item():
     )
 
 
-# Course pages: a coordinator works on their own branch's pages only ----------------------
-
-
-def _branch_of(page) -> int | None:
-    specific = page.specific
-    if isinstance(specific, CoursePage | CourseIndexPage):
-        return specific.branch_id
-    return None
-
-
-def _refuse(request):
-    return render(request, "403.html", status=403)
-
-
-def _may_touch(request, page) -> bool:
-    branch_id = _branch_of(page)
-    return branch_id is None or coordinates_branch(request.user, branch_id)
-
-
-@hooks.register("before_edit_page")
-def limit_edit(request, page):
-    if not _may_touch(request, page):
-        return _refuse(request)
-    return None
-
-
-@hooks.register("before_delete_page")
-def limit_delete(request, page):
-    if not _may_touch(request, page):
-        return _refuse(request)
-    return None
-
-
-@hooks.register("before_copy_page")
-def limit_copy(request, page):
-    if not _may_touch(request, page):
-        return _refuse(request)
-    return None
-
-
-@hooks.register("before_move_page")
-def limit_move(request, page, destination):
-    if not (_may_touch(request, page) and _may_touch(request, destination)):
-        return _refuse(request)
-    return None
-
-
-@hooks.register("before_create_page")
-def limit_create(request, parent_page, page_class):
-    if not _may_touch(request, parent_page):
-        return _refuse(request)
-    return None
+# Course pages: which branch's pages a coordinator may touch is Wagtail's own page
+# permission, granted to each branch's group on its course overview page
+# (courses.permissions.ensure_course_page_permissions); no hook has to remember it.
 
 
 @hooks.register("after_publish_page")
@@ -134,4 +85,4 @@ def guard_course_material(document, request):
         return redirect_to_login(request.get_full_path())
     if any(can_see_material(request.user, course) for course in courses):
         return None
-    return _refuse(request)
+    return render(request, "403.html", status=403)

@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models.enrolment import EnrolmentStatus
@@ -28,9 +29,7 @@ def session_uid(session_id: int) -> str:
 
 def _status(session: IntervisionSession, answer: str | None, *, personal: bool):
     if session.is_cancelled:
-        reason = session.cancel_reason
-        label = _("Afgelast: %(reason)s") % {"reason": reason} if reason else _("Afgelast")
-        return "cancelled", label
+        return "cancelled", _("Afgelast")
     if not personal:
         return "scheduled", _("Gepland")
     if answer == RsvpAnswer.YES:
@@ -62,8 +61,12 @@ def intervision_agenda(
             ).values_list("session_id", "answer")
         )
     items = []
+    now = timezone.now()
     for session in sessions:
-        status, label = _status(session, answers.get(session.pk), personal=volunteer_id is not None)
+        answer = answers.get(session.pk)
+        personal = volunteer_id is not None
+        status, label = _status(session, answer, personal=personal)
+        answerable = personal and not session.is_cancelled and session.start > now
         items.append(
             AgendaItem(
                 uid=session_uid(session.pk),
@@ -80,6 +83,11 @@ def intervision_agenda(
                 sequence=session.sequence,
                 updated_at=session.updated_at,
                 branch_id=session.group.branch_id,
+                kind_label=_("Intervisie"),
+                name=session.group.name,
+                cancel_reason=session.cancel_reason if session.is_cancelled else "",
+                rsvp_url=reverse("intervision:answer", args=[session.pk]) if answerable else "",
+                rsvp_answer=(answer or "") if answerable else "",
             )
         )
     return items
@@ -104,6 +112,8 @@ def _meeting_item(meeting: ThemeMeeting, status: str, label: str) -> AgendaItem:
         sequence=meeting.sequence,
         updated_at=meeting.updated_at,
         branch_id=meeting.branch_id,
+        kind_label=_("Themabijeenkomst"),
+        name=meeting.title,
     )
 
 

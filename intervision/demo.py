@@ -17,12 +17,13 @@ from intervision.models import (
     SkipPeriod,
     ThemeMeeting,
 )
-from intervision.recurrence import NthWeekday, RuleKind, Weekday
+from intervision.recurrence import NthWeekday, RuleKind, Weekday, aware
 from intervision.services import (
     add_session_note,
     answer_invitation,
     cancel_session,
     move_session,
+    planned_occurrences,
     record_attendance,
     regenerate_sessions,
     sign_up_for_theme_meeting,
@@ -89,7 +90,7 @@ def build_intervision_demo(stdout=None) -> None:
         group.members.set(members)
         group.save()  # a ParentalManyToManyField is written on save
         SessionSeries.objects.create(
-            group=group, start_date=today - datetime.timedelta(days=120), **rule
+            group=group, start_date=today - datetime.timedelta(days=200), **rule
         )
         # The summer holidays of the middle region.
         summer = datetime.date(today.year + (today.month > 8), 7, 18)
@@ -100,7 +101,7 @@ def build_intervision_demo(stdout=None) -> None:
             reason="zomervakantie",
         )
         regenerate_sessions(group=group)
-        _past_sessions(group, members, rule)
+        _past_sessions(group, members)
         upcoming = list(group.sessions.filter(start__gt=timezone.now()).order_by("start")[:4])
         if len(upcoming) >= 3:
             first, second, third = upcoming[:3]
@@ -155,18 +156,28 @@ def _theme_meetings(today) -> None:
         sign_up_for_theme_meeting(meeting=local, volunteer=volunteer)
 
 
-def _past_sessions(group, members, rule) -> None:
-    """Three held sessions with attendance and a note, so records show a rate."""
+def _past_sessions(group, members) -> None:
+    """The series' last three meetings before today, held, with attendance and a note, so
+    records show a rate. Their days come from the group's own rules (skip periods taken
+    out), as if the series had been running for a while."""
     coordinator = group.facilitator
     now = timezone.now()
-    for weeks_ago in (12, 8, 4):
-        day = timezone.localdate() - datetime.timedelta(weeks=weeks_ago)
-        start = timezone.make_aware(datetime.datetime.combine(day, rule["start_time"]))
-        end = timezone.make_aware(datetime.datetime.combine(day, rule["end_time"]))
+    today = timezone.localdate()
+    planned = planned_occurrences(
+        group,
+        from_date=today - datetime.timedelta(days=366),
+        until=today - datetime.timedelta(days=1),
+    )
+    for (_series_id, day), series in sorted(planned.items(), key=lambda item: item[0][1])[-3:]:
         session = IntervisionSession.objects.create(
-            group=group, start=start, end=end, venue=group.venue
+            group=group,
+            series=series,
+            occurrence_date=day,
+            start=aware(day, series.start_time),
+            end=aware(day, series.end_time),
+            venue=series.venue or group.venue,
         )
-        present = [m.pk for i, m in enumerate(members) if (i + weeks_ago) % 3]
+        present = [m.pk for i, m in enumerate(members) if (i + day.toordinal()) % 3]
         record_attendance(session=session, present_ids=present, by=coordinator, now=now)
         if coordinator is not None:
             add_session_note(

@@ -22,11 +22,11 @@ class RsvpForm(forms.Form):
 
 
 class SessionNoteForm(forms.Form):
+    # The reminder not to name families stands once, above the field (id geen-gezinnen).
     text = forms.CharField(
         label=_("Besproken onderwerpen"),
         max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=NO_FAMILIES,
+        widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "geen-gezinnen"}),
     )
 
     def clean_text(self) -> str:

@@ -1,12 +1,21 @@
-"""What intervision adds to a volunteer's admin record and to their data download."""
+"""What intervision adds to a volunteer's admin record, to their data download and to
+the coordinators' weekly digest."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intervision.models import Attendance, IntervisionGroup, Rsvp, SessionNote
-from intervision.services import MISSED_IN_A_ROW, attendance_summary
+from intervision.services import (
+    MISSED_IN_A_ROW,
+    attendance_summary,
+    volunteers_missing_in_a_row,
+)
 from portal.models import Volunteer
+from portal.registry import DigestRow, DigestSection
 
 
 def attendance_record_section(volunteer: Volunteer) -> dict | None:
@@ -34,6 +43,30 @@ def attendance_record_section(volunteer: Volunteer) -> dict | None:
             )
         )
     return {"title": _("Intervisie"), "rows": rows}
+
+
+def absence_digest_sections(
+    *, branch_ids: list[int], today: datetime.date
+) -> dict[int, DigestSection]:
+    """Per branch: the volunteers who missed the last three recorded sessions in a row."""
+    return {
+        branch_id: DigestSection(
+            title=_("Drie keer achter elkaar afwezig bij intervisie"),
+            intro=_(
+                "Deze vrijwilligers waren bij de laatste drie intervisiebijeenkomsten van "
+                "hun groep afwezig. Misschien is het tijd om even contact op te nemen."
+            ),
+            rows=tuple(
+                DigestRow(
+                    text=volunteer.full_name,
+                    url=reverse("portal_volunteer:edit", args=[volunteer.pk]),
+                )
+                for volunteer in sorted(flagged, key=lambda v: v.full_name)
+            ),
+            order=50,
+        )
+        for branch_id, flagged in volunteers_missing_in_a_row(branch_ids=branch_ids).items()
+    }
 
 
 def export_intervision_data(volunteer: Volunteer) -> dict:

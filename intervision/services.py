@@ -7,14 +7,16 @@ e-mail links, the tasks and the demo content call these functions.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from courses import services as enrolment_engine
@@ -62,6 +64,7 @@ MSG_NOTE_EMPTY = _("Schrijf op welke onderwerpen zijn besproken.")
 MSG_NOTE_TOO_LONG = _("Een verslag is hoogstens 5000 tekens.")
 MSG_NOTE_NOT_ALLOWED = _("Alleen leden van de groep en coördinatoren kunnen een verslag schrijven.")
 MSG_SERIES_CHANGED = _("Vervalt: de planning van de groep is gewijzigd.")
+MSG_NOTE_NOT_HELD = _("Een verslag schrijf je als de bijeenkomst begonnen is.")
 
 
 @dataclass
@@ -71,6 +74,78 @@ class RegenerationResult:
     removed: int = 0
     cancelled: int = 0
     kept_by_hand: int = 0
+    # Dates the series give that fall in a period without sessions, per reason.
+    skipped: dict[str, int] = field(default_factory=dict)
+    # Sessions still to come, held as planned, after the regeneration.
+    upcoming: int = 0
+
+    def summary(self) -> str:
+        """What the regeneration did, for the coordinator who saved the group:
+        "9 bijeenkomsten gepland, 1 overgeslagen (zomervakantie)."."""
+        parts = []
+        if self.created:
+            parts.append(
+                ngettext(
+                    "%(count)s bijeenkomst gepland", "%(count)s bijeenkomsten gepland", self.created
+                )
+                % {"count": self.created}
+            )
+        if self.updated:
+            parts.append(
+                ngettext(
+                    "%(count)s aangepast aan de nieuwe planning",
+                    "%(count)s aangepast aan de nieuwe planning",
+                    self.updated,
+                )
+                % {"count": self.updated}
+            )
+        if self.removed:
+            parts.append(
+                ngettext("%(count)s vervallen", "%(count)s vervallen", self.removed)
+                % {"count": self.removed}
+            )
+        if self.cancelled:
+            parts.append(
+                ngettext(
+                    "%(count)s afgelast (de leden hoorden er al van)",
+                    "%(count)s afgelast (de leden hoorden er al van)",
+                    self.cancelled,
+                )
+                % {"count": self.cancelled}
+            )
+        if self.kept_by_hand:
+            parts.append(
+                ngettext(
+                    "%(count)s met de hand gewijzigd en zo gelaten",
+                    "%(count)s met de hand gewijzigd en zo gelaten",
+                    self.kept_by_hand,
+                )
+                % {"count": self.kept_by_hand}
+            )
+        for reason, count in sorted(self.skipped.items()):
+            if reason:
+                text = ngettext(
+                    "%(count)s overgeslagen (%(reason)s)",
+                    "%(count)s overgeslagen (%(reason)s)",
+                    count,
+                ) % {"count": count, "reason": reason}
+            else:
+                text = ngettext(
+                    "%(count)s overgeslagen in een periode zonder bijeenkomsten",
+                    "%(count)s overgeslagen in een periode zonder bijeenkomsten",
+                    count,
+                ) % {"count": count}
+            parts.append(text)
+        if not (self.created or self.updated or self.removed or self.cancelled):
+            parts.insert(0, gettext("De planning is niet veranderd"))
+        summary = ", ".join(parts) + "."
+        if self.upcoming != self.created:
+            summary += " " + ngettext(
+                "Er staat nu %(count)s bijeenkomst gepland.",
+                "Er staan nu %(count)s bijeenkomsten gepland.",
+                self.upcoming,
+            ) % {"count": self.upcoming}
+        return summary
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -82,15 +157,24 @@ def _bump(session: IntervisionSession) -> None:
 
 
 def planned_occurrences(
-    group: IntervisionGroup, *, from_date: datetime.date, until: datetime.date
+    group: IntervisionGroup,
+    *,
+    from_date: datetime.date,
+    until: datetime.date,
+    skipped: Counter | None = None,
 ) -> dict[tuple[int, datetime.date], SessionSeries]:
     """(series id, date) -> series for every date the group's rules give, skip periods
-    taken out."""
+    taken out (and counted per reason in `skipped`, when given)."""
     skips = list(group.skip_periods.all())
     planned: dict[tuple[int, datetime.date], SessionSeries] = {}
     for series in group.series.all():
         for day in series.occurrence_dates(until=until):
-            if day < from_date or any(skip.covers(day) for skip in skips):
+            if day < from_date:
+                continue
+            skip = next((skip for skip in skips if skip.covers(day)), None)
+            if skip is not None:
+                if skipped is not None:
+                    skipped[skip.reason.strip()] += 1
                 continue
             planned[(series.pk, day)] = series
     return planned
@@ -118,10 +202,14 @@ def regenerate_sessions(
     now = _now(now)
     today = timezone.localdate(now)
     group = IntervisionGroup.objects.select_for_update().get(pk=group.pk)
+    skipped: Counter = Counter()
     planned = planned_occurrences(
-        group, from_date=today, until=today + datetime.timedelta(days=HORIZON_DAYS)
+        group,
+        from_date=today,
+        until=today + datetime.timedelta(days=HORIZON_DAYS),
+        skipped=skipped,
     )
-    result = RegenerationResult()
+    result = RegenerationResult(skipped=dict(skipped))
     existing = list(
         group.sessions.filter(occurrence_date__gte=today).select_for_update().order_by("start")
     )
@@ -173,6 +261,7 @@ def regenerate_sessions(
         ]
     )
     result.created = len(planned)
+    result.upcoming = group.sessions.filter(start__gte=now, status=SessionStatus.SCHEDULED).count()
     for session_id in changed_ids:
         _notify_members_of_change(session_id)
     agenda_changed()
@@ -407,37 +496,47 @@ def attendance_summary(volunteer: Volunteer) -> AttendanceSummary:
 
 
 def volunteers_missing_in_a_row(
-    *, branch_ids: Iterable[int], count: int = MISSED_IN_A_ROW
+    *,
+    branch_ids: Iterable[int],
+    count: int = MISSED_IN_A_ROW,
+    since: datetime.datetime | None = None,
 ) -> dict[int, list[Volunteer]]:
-    """branch id -> the volunteers whose last `count` recorded sessions were all missed."""
-    rows = (
-        Attendance.objects.filter(
-            session__group__branch_id__in=list(branch_ids),
-            session__status=SessionStatus.SCHEDULED,
-        )
-        .order_by("volunteer_id", "-session__start")
-        .values_list("volunteer_id", "present")
+    """branch id -> the volunteers whose last `count` recorded sessions were all missed.
+
+    `since` looks only at sessions from then on (the admin home: the last year, so the
+    rows read stay few however many years of attendance there are)."""
+    attendance = Attendance.objects.filter(
+        session__group__branch_id__in=list(branch_ids),
+        session__status=SessionStatus.SCHEDULED,
     )
-    latest: dict[int, list[bool]] = defaultdict(list)
-    for volunteer_id, present in rows:
-        if len(latest[volunteer_id]) < count:
-            latest[volunteer_id].append(present)
-    flagged = [vid for vid, runs in latest.items() if len(runs) == count and not any(runs)]
+    if since is not None:
+        attendance = attendance.filter(session__start__gte=since)
+    # Counted in the database: each volunteer's `count` latest recorded sessions
+    # (ROW_NUMBER), flagged when there are `count` of them and none was attended.
+    # Reading every row into Python cost most of the admin home at national size
+    # (bench/bench_scale.py).
+    ranked = attendance.annotate(
+        latest=Window(
+            RowNumber(),
+            partition_by=[F("volunteer_id")],
+            order_by=[F("session__start").desc(), F("session_id").desc()],
+        )
+    ).values("volunteer_id", "present", "latest")
+    inner, params = ranked.query.sql_with_params()
+    # The inner query is Django's own, with its parameters passed on: nothing typed in.
+    sql = (
+        f"SELECT ranked.volunteer_id FROM ({inner}) ranked WHERE ranked.latest <= %s "  # noqa: S608
+        "GROUP BY ranked.volunteer_id HAVING COUNT(*) = %s "
+        "AND SUM(CASE WHEN ranked.present THEN 1 ELSE 0 END) = 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, count, count])
+        ids = [row[0] for row in cursor.fetchall()]
+    flagged = Volunteer.objects.filter(pk__in=ids).select_related("user", "branch").order_by("pk")
     result: dict[int, list[Volunteer]] = defaultdict(list)
-    for volunteer in Volunteer.objects.filter(pk__in=flagged).select_related("user", "branch"):
+    for volunteer in flagged:
         result[volunteer.branch_id].append(volunteer)
     return dict(result)
-
-
-def queue_absence_digests() -> int:
-    """Queue the weekly digest for every branch with volunteers who missed too often."""
-    from portal.models import Branch
-
-    flagged = volunteers_missing_in_a_row(branch_ids=Branch.objects.values_list("pk", flat=True))
-    with transaction.atomic():
-        for branch_id in flagged:
-            enqueue_on_commit("intervision.tasks.send_absence_digest", branch_id)
-    return len(flagged)
 
 
 def extend_all_series(*, now: datetime.datetime | None = None) -> int:
@@ -452,8 +551,15 @@ def extend_all_series(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def add_session_note(*, session: IntervisionSession, author: User, text: str) -> SessionNote:
-    """Add what was discussed. The form reminds the writer never to name families."""
+def add_session_note(
+    *,
+    session: IntervisionSession,
+    author: User,
+    text: str,
+    now: datetime.datetime | None = None,
+) -> SessionNote:
+    """Add what was discussed, once the meeting has begun. The form reminds the writer
+    never to name families."""
     from intervision.permissions import can_write_note
 
     text = (text or "").strip()
@@ -463,6 +569,8 @@ def add_session_note(*, session: IntervisionSession, author: User, text: str) ->
         raise ServiceError(MSG_NOTE_TOO_LONG, code="note_too_long", field="text")
     if not can_write_note(author, session):
         raise ServiceError(MSG_NOTE_NOT_ALLOWED, code="not_allowed")
+    if session.is_cancelled or session.start > _now(now):
+        raise ServiceError(MSG_NOTE_NOT_HELD, code="not_held")
     return SessionNote.objects.create(session=session, author=author, text=text)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from intervision import services
 from intervision.models import IntervisionSession
 from portal.emails import absolute_url, build_email
-from portal.models import Branch, Volunteer
+from portal.models import Volunteer
 
 logger = logging.getLogger(__name__)
 
@@ -53,34 +53,6 @@ def send_session_change(session_id: int, volunteer_id: int) -> None:
         return
     context = {"session": session, "volunteer": volunteer, **_links(session, volunteer)}
     build_email("intervision_session_changed", context, to=[volunteer.email]).send()
-
-
-def send_absence_digest(branch_id: int) -> None:
-    """To the branch's coordinators: who missed the last three sessions in a row."""
-    branch = Branch.objects.filter(pk=branch_id).first()
-    if branch is None:
-        return
-    flagged = services.volunteers_missing_in_a_row(branch_ids=[branch_id]).get(branch_id, [])
-    recipients = list(branch.coordinators.filter(is_active=True).values_list("email", flat=True))
-    if not flagged or not recipients:
-        return
-    rows = [
-        {
-            "name": volunteer.full_name,
-            "url": absolute_url(
-                reverse("wagtailadmin_home") + f"portal_volunteer/edit/{volunteer.pk}/"
-            ),
-        }
-        for volunteer in sorted(flagged, key=lambda v: v.full_name)
-    ]
-    build_email(
-        "intervision_absence_digest", {"branch": branch, "rows": rows}, to=recipients
-    ).send()
-
-
-def queue_absence_digests() -> int:
-    """Weekly, by the schedule made in migration 0002."""
-    return services.queue_absence_digests()
 
 
 def invite_upcoming_sessions() -> int:

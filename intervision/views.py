@@ -8,6 +8,7 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,17 +55,21 @@ def _session_context(request, session, *, rsvp_form=None, note_form=None) -> dic
     member = volunteer is not None and is_member(request.user, session.group)
     rsvp = Rsvp.objects.filter(session=session, volunteer=volunteer).first() if member else None
     notes_visible = can_view_notes(request.user, session)
-    can_answer = member and not session.is_cancelled and session.start > timezone.now()
+    now = timezone.now()
+    can_answer = member and not session.is_cancelled and session.start > now
+    # A report is about a meeting that took place: its form appears once it has begun.
+    can_write = notes_visible and not session.is_cancelled and session.start <= now
+    notes = list(session.notes.select_related("author")) if notes_visible else []
     return {
         "session": session,
         "group": session.group,
         "rsvp": rsvp,
         "can_answer": can_answer,
-        "rsvp_form": rsvp_form
-        or RsvpForm(initial={"answer": rsvp.answer if rsvp else RsvpAnswer.YES}),
-        "notes_visible": notes_visible,
-        "notes": session.notes.select_related("author") if notes_visible else [],
-        "note_form": note_form or (SessionNoteForm() if notes_visible else None),
+        # Nothing chosen for someone who has not answered yet.
+        "rsvp_form": rsvp_form or RsvpForm(initial={"answer": rsvp.answer if rsvp else None}),
+        "notes_visible": notes_visible and (can_write or bool(notes)),
+        "notes": notes,
+        "note_form": note_form or (SessionNoteForm() if can_write else None),
         "no_families": NO_FAMILIES,
     }
 
@@ -91,6 +96,12 @@ def answer(request, pk: int):
         context = _session_context(request, session, rsvp_form=form)
         return render(request, "intervision/session.html", context, status=409)
     messages.success(request, _("Je antwoord is opgeslagen."))
+    # Answered from Mijn agenda: back there, at the same meeting.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("intervision:session", pk=session.pk)
 
 
@@ -105,6 +116,15 @@ def add_note(request, pk: int):
         try:
             add_session_note(session=session, author=request.user, text=form.cleaned_data["text"])
         except ServiceError as error:
+            if error.code == "not_held":
+                # There is no report form to show the refusal next to.
+                messages.error(request, error.message)
+                return render(
+                    request,
+                    "intervision/session.html",
+                    _session_context(request, session),
+                    status=400,
+                )
             form.add_error("text" if error.field == "text" else None, error.message)
         else:
             messages.success(request, _("Het verslag is opgeslagen."))
@@ -156,7 +176,9 @@ def answer_by_link(request, token: str):
         return _invalid_link(request, expired=False)
     rsvp = Rsvp.objects.filter(session=session, volunteer=volunteer).first()
     initial = request.GET.get("antwoord")
-    form = RsvpForm(initial={"answer": initial if initial in RsvpAnswer.values else None})
+    # The link in the e-mail says which answer was clicked; otherwise an earlier answer.
+    chosen = initial if initial in RsvpAnswer.values else (rsvp.answer if rsvp else None)
+    form = RsvpForm(initial={"answer": chosen})
     status = 200
     error = None
     if request.method == "POST":

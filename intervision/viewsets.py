@@ -21,6 +21,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
@@ -33,7 +35,8 @@ from wagtail.admin.panels import (
     ObjectList,
     Panel,
 )
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
@@ -56,6 +59,7 @@ from intervision.services import (
     regenerate_sessions,
     reinstate_session,
 )
+from portal.admin_tables import AbsoluteDateColumn, YesNoColumn
 from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import Branch, User, Volunteer
@@ -121,7 +125,8 @@ class GroupAdminForm(WagtailAdminModelForm):
     def save(self, commit=True):
         group = super().save(commit=commit)
         if commit:
-            regenerate_sessions(group=group)
+            # The views put what the regeneration did into their success message.
+            self.regeneration = regenerate_sessions(group=group)
         return group
 
 
@@ -143,6 +148,66 @@ class GroupIndexView(IndexView):
         )
 
 
+class _RegenerationMessageMixin:
+    """ "Intervisiegroep 'X' bijgewerkt. 9 bijeenkomsten gepland, 1 overgeslagen (...)"."""
+
+    def get_success_message(self, *args):
+        # Wagtail's create view passes the new instance, its edit view nothing.
+        message = super().get_success_message(*args)
+        regeneration = getattr(self.form, "regeneration", None)
+        if regeneration is None:
+            return message
+        return f"{message} {regeneration.summary()}"
+
+
+class GroupCreateView(_RegenerationMessageMixin, CreateView):
+    pass
+
+
+class GroupEditView(_RegenerationMessageMixin, EditView):
+    pass
+
+
+class GroupSessionsPanel(Panel):
+    """Read only, on the group's edit page: its coming and past sessions, each with its
+    answers and attendance, linked to the session and to its attendance screen."""
+
+    LIMIT = 8
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "intervision/admin/group_sessions_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            group = self.instance
+            if not group.pk:
+                context["group"] = None
+                return context
+            now = timezone.now()
+            sessions = group.sessions.annotate(
+                yes=Count("rsvps", filter=Q(rsvps__answer="yes"), distinct=True),
+                no=Count("rsvps", filter=Q(rsvps__answer="no"), distinct=True),
+                recorded=Count("attendance", distinct=True),
+                present=Count("attendance", filter=Q(attendance__present=True), distinct=True),
+            )
+            limit = GroupSessionsPanel.LIMIT
+            members = group.members.count()
+            coming = list(sessions.filter(start__gte=now).order_by("start")[:limit])
+            past = list(sessions.filter(start__lt=now).order_by("-start")[:limit])
+            for session in coming + past:
+                session.unanswered = max(members - session.yes - session.no, 0)
+            context.update(
+                {
+                    "group": group,
+                    "coming": coming,
+                    "past": past,
+                    "members": members,
+                    "all_url": reverse("intervision_session:index") + f"?group={group.pk}",
+                }
+            )
+            return context
+
+
 class IntervisionGroupViewSet(BranchScopedModelViewSet):
     model = IntervisionGroup
     icon = "group"
@@ -152,6 +217,8 @@ class IntervisionGroupViewSet(BranchScopedModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
     index_view_class = GroupIndexView
+    add_view_class = GroupCreateView
+    edit_view_class = GroupEditView
     filterset_class = GroupFilterSet
     search_fields = ["name"]
     search_backend_name = None
@@ -160,9 +227,15 @@ class IntervisionGroupViewSet(BranchScopedModelViewSet):
         Column("branch", label=_("Afdeling")),
         Column("member_count", label=_("Leden"), accessor="member_count"),
         Column("venue", label=_("Vaste locatie")),
-        Column("active", label=_("Actief")),
+        YesNoColumn("active", label=_("Actief")),
     ]
-    list_export = ["name", "branch", "venue", "active"]
+    list_export = ["name", "branch", "venue", "active_display"]
+    export_headings = {
+        "name": _("Naam"),
+        "branch": _("Afdeling"),
+        "venue": _("Vaste locatie"),
+        "active_display": _("Actief"),
+    }
     export_filename = "intervisiegroepen"
     edit_handler = ObjectList(
         [
@@ -176,6 +249,7 @@ class IntervisionGroupViewSet(BranchScopedModelViewSet):
                 ],
                 heading=_("Groep"),
             ),
+            GroupSessionsPanel(heading=_("Bijeenkomsten")),
             FieldPanel("members", widget=forms.CheckboxSelectMultiple),
             InlinePanel(
                 "series",
@@ -349,11 +423,50 @@ class SessionFilterSet(WagtailFilterSet):
         return queryset.filter(end__gte=now) if value else queryset.filter(end__lt=now)
 
 
+def _session_moment(session) -> str:
+    return date_format(timezone.localtime(session.start), "D j b Y, G:i")
+
+
 class SessionIndexView(IndexView):
     default_ordering = "start"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("group", "group__branch")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("group", "group__branch")
+            .annotate(
+                yes=Count("rsvps", filter=Q(rsvps__answer="yes"), distinct=True),
+                no=Count("rsvps", filter=Q(rsvps__answer="no"), distinct=True),
+            )
+        )
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        # The moment opens the session and carries the row's action menu.
+        title_column_class = self._get_title_column_class(TitleColumn)
+        columns[0] = title_column_class(
+            "start",
+            label=_("Bijeenkomst"),
+            accessor=_session_moment,
+            get_url=self.get_edit_url,
+            sort_key="start",
+        )
+        return columns
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Aanwezigheid"),
+                    url=reverse("intervision_session:attendance", args=[instance.pk]),
+                    icon_name="tasks",
+                    priority=15,
+                )
+            )
+        return buttons
 
 
 class SessionCreateView(CreateView):
@@ -450,10 +563,12 @@ class IntervisionSessionViewSet(BranchScopedModelViewSet):
     search_fields = ["group__name"]
     search_backend_name = None
     list_display = [
-        Column("__str__", label=_("Bijeenkomst"), accessor="__str__"),
+        Column("start", label=_("Bijeenkomst")),  # replaced by the index view's title column
         Column("group", label=_("Groep")),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        Column("moved", label=_("Verplaatst")),
+        YesNoColumn("moved", label=_("Verplaatst")),
+        Column("yes", label=_("Komen"), accessor="yes"),
+        Column("no", label=_("Komen niet"), accessor="no"),
         Column("venue", label=_("Locatie")),
     ]
     list_export = ["group", "start", "end", "venue", "get_status_display", "cancel_reason"]
@@ -600,7 +715,7 @@ class ThemeMeetingViewSet(BranchScopedModelViewSet):
     search_backend_name = None
     list_display = [
         "title",
-        Column("starts_at", label=_("Begin"), accessor="starts_at"),
+        AbsoluteDateColumn("starts_at", label=_("Begin"), sort_key="starts_at", with_time=True),
         Column("branch", label=_("Georganiseerd door")),
         Column("taken", label=_("Ingeschreven"), accessor="taken"),
         Column("capacity", label=_("Plaatsen")),

@@ -13,13 +13,21 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsletter import services
 from newsletter.audience import audience_size
 from newsletter.forms import SendForm
-from newsletter.models import Delivery, DeliveryStatus, NewsletterPage, Send, SendStatus
+from newsletter.models import (
+    Delivery,
+    DeliveryStatus,
+    NewsletterPage,
+    Send,
+    SendStatus,
+)
 from newsletter.permissions import can_manage_newsletter, can_send_newsletters
 from portal.errors import ServiceError
 
@@ -90,8 +98,20 @@ def _problems(send: Send, status: str) -> list[Delivery]:
     return list(
         Delivery.objects.filter(send=send, status=status)
         .order_by("email")
-        .only("email", "answer", "status")[:LISTED_PROBLEMS]
+        .only("email", "answer", "status", "finished_at")[:LISTED_PROBLEMS]
     )
+
+
+def stage_label(send: Send) -> str:
+    """What the send is doing now, in words: "gepland" only while it waits for a
+    moment still to come."""
+    if send.status == SendStatus.SCHEDULED:
+        if send.scheduled_at > timezone.now():
+            return _("Gepland")
+        return _("Wordt klaargezet om te versturen")
+    if send.status == SendStatus.SENDING:
+        return _("Wordt verstuurd")
+    return send.get_status_display().capitalize()
 
 
 def progress(request, send_id: int):
@@ -99,6 +119,9 @@ def progress(request, send_id: int):
     counts = services.progress(send_id=send.pk)
     context = {
         "send": send,
+        "stage": stage_label(send),
+        "waiting_for_its_time": send.status == SendStatus.SCHEDULED
+        and send.scheduled_at > timezone.now(),
         "counts": counts,
         "failed": _problems(send, DeliveryStatus.FAILED),
         "uncertain": _problems(send, DeliveryStatus.UNCERTAIN),
@@ -115,7 +138,7 @@ def progress_json(request, send_id: int):
     response = JsonResponse(
         {
             "status": send.status,
-            "status_label": send.get_status_display(),
+            "status_label": stage_label(send),
             "total": counts["total"],
             "sent": counts[DeliveryStatus.SENT],
             "failed": counts[DeliveryStatus.FAILED],
@@ -131,6 +154,26 @@ def progress_json(request, send_id: int):
 
 
 @require_POST
+def resend_uncertain(request, send_id: int):
+    send = _send_for(request, send_id)
+    try:
+        count = services.resend_uncertain(send_id=send.pk, user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s onzekere bezorging wordt opnieuw verstuurd.",
+                "%(count)s onzekere bezorgingen worden opnieuw verstuurd.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("newsletter_admin:progress", send.pk)
+
+
+@require_POST
 def cancel(request, send_id: int):
     send = _send_for(request, send_id)
     try:
@@ -140,6 +183,49 @@ def cancel(request, send_id: int):
     else:
         messages.success(request, _("De geplande verzending is geannuleerd."))
     return redirect("newsletter_admin:progress", send.pk)
+
+
+def _archive_to_write_in(request):
+    """The archive a new newsletter goes into: national staff write in the national
+    archive; a coordinator in their branch's archive (the branch asked for with
+    `?afdeling=<slug>`, else their first). Only one they may add to in Wagtail."""
+    from wagtail.models import Locale
+
+    from newsletter.page_permissions import branch_archive, national_archives
+    from portal.models import Branch
+    from portal.permissions import is_national_staff
+
+    if is_national_staff(request.user):
+        nationals = national_archives()
+        candidates = [nationals.filter(locale=Locale.get_default()).first() or nationals.first()]
+    else:
+        branches = Branch.objects.coordinated_by(request.user).order_by("name")
+        wanted = request.GET.get("afdeling", "")
+        if wanted:
+            branches = branches.filter(slug=wanted)
+        candidates = [branch_archive(branch) for branch in branches]
+    for index in candidates:
+        if index is not None and index.permissions_for_user(request.user).can_add_subpage():
+            return index
+    return None
+
+
+def write_newsletter(request):
+    """ "Nieuwsbrief schrijven": straight to a new newsletter in the archive this person
+    writes in (their branch's, or the national one for national staff)."""
+    if not can_send_newsletters(request.user):
+        raise PermissionDenied
+    index = _archive_to_write_in(request)
+    if index is not None:
+        return redirect("wagtailadmin_pages:add", "newsletter", "newsletterpage", index.pk)
+    messages.error(
+        request,
+        _(
+            "Er is nog geen nieuwsbriefarchief waarin je een nieuwsbrief mag maken. "
+            "Vraag het landelijk bureau om je rechten op het archief."
+        ),
+    )
+    return redirect("newsletter_admin:sends")
 
 
 def sends_index(request):

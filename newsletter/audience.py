@@ -12,14 +12,15 @@ Unsubscribed people stay in the audience, and are recorded as skipped when sendi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import ServiceError
-from portal.models import Branch, User, VolunteerStatus
+from portal.models import Branch, User, Volunteer, VolunteerStatus
 from portal.permissions import COORDINATORS_GROUP, is_coordinator, is_national_staff
 
 MSG_NOT_ALLOWED = _("Alleen coördinatoren en het landelijk steunpunt versturen nieuwsbrieven.")
@@ -84,6 +85,44 @@ def recipients(
     if statuses:
         users = users.filter(volunteer__status__in=statuses)
     return users
+
+
+def audience_member_filter(user) -> Q:
+    """A filter on NewsletterPage: the newsletters whose audience holds `user` now.
+
+    The same rules as `recipients`, read from the person's side (a test holds the two
+    to each other): "all volunteers" and "chosen branches" need a volunteer record of
+    one of the chosen statuses (empty: every status), "chosen branches" also its
+    branch among the chosen; "coordinators only" needs the coordinator role and, when
+    branches are chosen, one of them coordinated.
+    """
+    from newsletter.models import Audience, NewsletterPage
+
+    nothing = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return nothing
+    through = NewsletterPage.branches.through
+    member = nothing
+    volunteer = Volunteer.objects.filter(user=user).only("branch_id", "status").first()
+    if volunteer is not None:
+        # The statuses are a JSON list of strings; a quoted value matches one element
+        # on SQLite and PostgreSQL alike (no status is another's quoted substring).
+        status = Q(volunteer_statuses=[]) | Q(
+            volunteer_statuses__icontains=json.dumps(str(volunteer.status))
+        )
+        in_branch = Exists(
+            through.objects.filter(newsletterpage=OuterRef("pk"), branch_id=volunteer.branch_id)
+        )
+        member |= status & (
+            Q(audience=Audience.ALL_VOLUNTEERS) | (Q(audience=Audience.BRANCHES) & Q(in_branch))
+        )
+    if user.groups.filter(name=COORDINATORS_GROUP).exists():
+        addressed = Exists(through.objects.filter(newsletterpage=OuterRef("pk")))
+        coordinated = Exists(
+            through.objects.filter(newsletterpage=OuterRef("pk"), branch__coordinators=user)
+        )
+        member |= Q(audience=Audience.COORDINATORS) & (~Q(addressed) | Q(coordinated))
+    return member
 
 
 def page_recipients(page) -> QuerySet[User]:

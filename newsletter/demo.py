@@ -1,5 +1,6 @@
-"""Demo content of the newsletter: the archive page, two newsletters that went out
-(one national and public, one for Utrecht), and a draft.
+"""Demo content of the newsletter: the national archive with an archive per branch, two
+newsletters that went out (one national and public, in the national archive; one for
+Utrecht, in Utrecht's archive), and a national draft.
 
 The two sent ones are recorded as sent a few weeks ago without mailing anyone (demo
 mode must not fill the console with hundreds of messages); their delivery records are
@@ -25,7 +26,7 @@ from newsletter.models import (
     Send,
     SendStatus,
 )
-from newsletter.page_permissions import ensure_newsletter_page_permissions
+from newsletter.page_permissions import branch_archive, ensure_newsletter_archives
 from newsletter.rendering import render_newsletter
 from portal.models import Branch, User
 from portal.permissions import NATIONAL_STAFF_GROUP
@@ -104,10 +105,12 @@ def build_newsletter_demo(stdout=None) -> None:
     )
     home.add_child(instance=index)
     index.save_revision().publish()
-    ensure_newsletter_page_permissions()
+    ensure_newsletter_archives()
     staff = User.objects.filter(groups__name=NATIONAL_STAFF_GROUP).first()
     for data in NEWSLETTERS:
-        page = _newsletter(index, data)
+        branches = Branch.objects.filter(slug__in=data["branches"]).order_by("pk")
+        archive = branch_archive(branches[0], national=index) if branches else index
+        page = _newsletter(archive, data)
         page.save_revision(user=staff).publish()
         page.refresh_from_db()
         _record_sent(page, weeks_ago=data["weeks_ago"], user=staff)
@@ -123,7 +126,7 @@ def build_newsletter_demo(stdout=None) -> None:
     index.add_child(instance=draft)
     draft.save_revision(user=staff)
     if stdout:
-        stdout.write("newsletter: archive, two sent newsletters and a draft")
+        stdout.write("newsletter: archives, two sent newsletters and a draft")
 
 
 def _newsletter(index, data) -> NewsletterPage:

@@ -1,5 +1,6 @@
-"""The django-q2 schedule of the newsletter: every minute, start sends that are due and
-queue again any batch whose task was lost (a killed worker, a restarted broker).
+"""The django-q2 schedule of the newsletter: every minute (sooner when a batch is due),
+queue one `resume_sends`, which starts sends that are due and queues again any batch
+that must go on (a retry due, a holder that died, a task lost with a restarted broker).
 
 Brought in line after every migrate, like the other parts' schedules.
 """
@@ -7,7 +8,7 @@ Brought in line after every migrate, like the other parts' schedules.
 from __future__ import annotations
 
 RESUME_SCHEDULE = "newsletter: start due sends and resume unfinished ones"
-RESUME_TASK = "newsletter.tasks.resume_sends"
+RESUME_TASK = "newsletter.tasks.request_resume"
 
 
 def ensure_schedules(*, using: str = "default") -> None:
@@ -20,5 +21,7 @@ def ensure_schedules(*, using: str = "default") -> None:
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,
+            # On the site's cluster, never behind a batch: it only queues a resume.
+            "cluster": None,
         },
     )

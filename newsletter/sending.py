@@ -2,16 +2,24 @@
 
 The protocol, per delivery:
 
-1. claim it: `queued -> sending`, committed on its own (together with the answer for
-   the previous delivery), right before the message goes to the server;
-2. hand that one message to the server (MAIL, RCPT, DATA);
-3. record the answer: `sent`, `failed` (permanent 5xx, malformed address), or back to
-   `queued` with a later attempt (temporary 4xx, connection trouble before DATA).
+1. claim it: `queued -> sending`, committed, a small group at a time (`CLAIM_GROUP`);
+2. MAIL FROM and RCPT TO; then mark the delivery as having reached DATA (`data_at`,
+   committed, only if the claim is still ours), and only then send DATA;
+3. record the answer at once: `sent`, `failed` (permanent 5xx, malformed address), or
+   back to `queued` with a later attempt (temporary 4xx, connection trouble before DATA).
 
-A worker that dies leaves at most its one claimed delivery in `sending`. Whoever takes
-the batch over afterwards (its lease ran out) marks that delivery `uncertain`: the
-server may or may not have accepted it, and it is never resent automatically. Every
-delivery still `queued` is sent by the new holder.
+Each write is one plain SQL statement in autocommit. A worker that dies leaves its
+claimed group in `sending`, at most one of them with a DATA mark. Whoever takes
+the batch over afterwards (its lease ran out) looks at `data_at`: without it the server
+never saw the message (nothing is delivered before DATA), so it goes back to `queued`
+and is sent; with it the server may or may not have accepted it, so it is marked
+`uncertain` and only a coordinator resends it, deliberately.
+
+A task never sleeps: a batch with nothing to send right now (deferred addresses, a mail
+server that refuses connections) is released with the time it is due and queued again
+by `resume_sends`; so is a batch that reached the relay's rate (`newsletter/pacing.py`);
+a batch stops taking messages well before django-q2's task timeout and queues the rest
+(`NEWSLETTER_TASK_BUDGET`).
 """
 
 from __future__ import annotations
@@ -23,16 +31,18 @@ import time
 import uuid
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from newsletter import pacing
 from newsletter.mime import MessageTemplate
 from newsletter.models import Delivery, DeliveryStatus, Send, SendBatch
 from newsletter.rendering import compose
@@ -40,19 +50,41 @@ from newsletter.rendering import compose
 logger = logging.getLogger(__name__)
 
 SENT, PERMANENT, TEMPORARY, UNCERTAIN = "sent", "permanent", "temporary", "uncertain"
+# The delivery was taken over by another holder before DATA: not ours to record.
+LOST = "lost"
 ANSWER_INVALID = "ongeldig e-mailadres"
 ANSWER_IN_FLIGHT = "onderbroken tijdens het versturen: misschien wel, misschien niet ontvangen"
 
 
 _TABLE = Delivery._meta.db_table
+# The hot path runs as plain SQL in autocommit: one statement, committed on its own, no
+# queryset to build and no BEGIN/COMMIT around it.
 _RECORD_SQL = (
     f"UPDATE {_TABLE} SET status = %s, finished_at = %s, answer = %s "  # noqa: S608 - no input
     "WHERE id = %s AND status IN (%s, %s)"
 )
+# A small group is claimed at once; `{ids}` is a list of placeholders, never input.
 _CLAIM_SQL = (
-    f"UPDATE {_TABLE} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
-    "WHERE id = %s AND status = %s"
+    f"UPDATE {_TABLE} SET status = %s, claimed_at = %s, data_at = NULL, "  # noqa: S608
+    "attempts = attempts + 1 WHERE batch_id = %s AND status = %s AND id IN ({ids}) RETURNING id"
 )
+# Only the holder of this very claim (its claim time) may go on to DATA.
+_DATA_SQL = f"UPDATE {_TABLE} SET data_at = %s WHERE id = %s AND status = %s AND claimed_at = %s"  # noqa: S608
+# Claimed but not reached (out of time, server unreachable): back to the queue.
+_UNCLAIM_SQL = (
+    f"UPDATE {_TABLE} SET status = %s, attempts = attempts - 1 "  # noqa: S608
+    "WHERE status = %s AND claimed_at = %s AND data_at IS NULL AND id IN ({ids})"
+)
+# How many deliveries one claim takes: a worker that dies leaves at most this many in
+# `sending` without a DATA mark, all of them sent again by whoever takes over.
+CLAIM_GROUP = 20
+
+
+_FINAL = {
+    SENT: DeliveryStatus.SENT,
+    PERMANENT: DeliveryStatus.FAILED,
+    UNCERTAIN: DeliveryStatus.UNCERTAIN,
+}
 
 
 def _db_now(now: datetime.datetime | None = None):
@@ -109,10 +141,15 @@ class Session:
             except Exception:
                 logger.debug("closing a broken SMTP connection failed", exc_info=True)
 
-    def deliver(self, payload, *, sender: str = "", recipient: str = "") -> Outcome:
+    def deliver(
+        self, payload, *, sender: str = "", recipient: str = "", before_data=None
+    ) -> Outcome:
         """Hand one message to the server: `payload` is the message's bytes over SMTP,
-        a Django EmailMessage for any other backend."""
+        a Django EmailMessage for any other backend. `before_data()` is called (and
+        must return True) right before the message itself goes out."""
         if self.smtp is None:
+            if before_data is not None and not before_data():
+                return Outcome(LOST)
             self.backend.send_messages([payload])
             return Outcome(SENT, "250 accepted by the e-mail backend")
         smtp = self.smtp
@@ -129,6 +166,8 @@ class Session:
             return self._reset(Outcome(PERMANENT, ANSWER_INVALID))
         except (smtplib.SMTPException, OSError) as error:
             return Outcome(TEMPORARY, f"verbinding verbroken: {error}"[:1000], connection_lost=True)
+        if before_data is not None and not before_data():
+            return self._reset(Outcome(LOST))
         try:
             code, reply = smtp.data(data)
         except smtplib.SMTPDataError as error:  # DATA itself refused: nothing delivered
@@ -168,8 +207,14 @@ class BatchSender:
         self.renewed_at = 0.0
         self.session = Session()
         self.lost = False
+        self.out_of_time = False  # stopped for the task timeout: the rest is queued again
+        self.paced = False  # stopped at the relay's rate: queued again when it allows more
+        self.claimed_at = None  # the claim time of the delivery in flight, as written
         self._template: MessageTemplate | None = None
         self.domain = _domain()
+        self.started = time.monotonic()
+        self.budget = task_budget()
+        self.slowest = 0.0
 
     # --- the lease -------------------------------------------------------------------
     def acquire(self) -> bool:
@@ -177,7 +222,12 @@ class BatchSender:
         taken = (
             SendBatch.objects.filter(pk=self.batch_id, done=False, send__status="sending")
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(lease_token=self.token, lease_until=now + self.lease, next_attempt_at=None)
+            .update(
+                lease_token=self.token,
+                lease_until=now + self.lease,
+                next_attempt_at=None,
+                enqueued_at=None,  # its queued task is this one: no longer waiting
+            )
         )
         if taken:
             self.renewed_at = time.monotonic()
@@ -195,69 +245,93 @@ class BatchSender:
             self.lost = True
 
     def release(self, *, next_attempt_at: datetime.datetime | None = None) -> None:
-        # No longer queued anywhere: the minute schedule picks it up when it is due.
+        """Let go of the batch; `resume_sends` queues it again when it is due."""
         SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
-            lease_token="", lease_until=None, next_attempt_at=next_attempt_at, enqueued_at=None
+            lease_token="", lease_until=None, next_attempt_at=next_attempt_at
         )
+        if next_attempt_at is not None:
+            from newsletter.queueing import wake_resume_at
+
+            wake_resume_at(next_attempt_at)
 
     # --- recording ---------------------------------------------------------------------
-    def _record(self, delivery_id: int, outcome: Outcome) -> None:
-        now = timezone.now()
-        # A delivery marked uncertain by a takeover while we were sending it still gets
-        # the real answer.
-        claimed = Delivery.objects.filter(
-            pk=delivery_id, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
-        )
-        final = {
-            SENT: DeliveryStatus.SENT,
-            PERMANENT: DeliveryStatus.FAILED,
-            UNCERTAIN: DeliveryStatus.UNCERTAIN,
-        }.get(outcome.kind)
+    def record(self, delivery_id: int, outcome: Outcome) -> None:
+        """The server's answer, committed right away (before the next MAIL FROM)."""
+        if outcome.kind == LOST:
+            return
+        final = _FINAL.get(outcome.kind)
         if final is not None:
-            # The hot path, once per message: plain SQL instead of building a queryset.
+            # A delivery marked uncertain by a takeover while we were sending it still
+            # gets the real answer.
             with connection.cursor() as cursor:
                 cursor.execute(
                     _RECORD_SQL,
                     [
                         final,
-                        _db_now(now),
+                        _db_now(),
                         outcome.answer,
                         delivery_id,
                         DeliveryStatus.SENDING,
                         DeliveryStatus.UNCERTAIN,
                     ],
                 )
+            return
+        now = timezone.now()
+        claimed = Delivery.objects.filter(
+            pk=delivery_id, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
+        )
+        attempts = claimed.values_list("attempts", flat=True).first()
+        if attempts is None:
+            return
+        if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+            claimed.update(status=DeliveryStatus.FAILED, finished_at=now, answer=outcome.answer)
         else:
-            attempts = (
-                Delivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first()
-                or 0
+            claimed.update(
+                status=DeliveryStatus.QUEUED,
+                next_attempt_at=now + datetime.timedelta(seconds=backoff(attempts - 1)),
+                answer=outcome.answer,
             )
-            if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-                claimed.update(status=DeliveryStatus.FAILED, finished_at=now, answer=outcome.answer)
-            else:
-                claimed.update(
-                    status=DeliveryStatus.QUEUED,
-                    next_attempt_at=now + datetime.timedelta(seconds=backoff(attempts - 1)),
-                    answer=outcome.answer,
-                )
 
-    def step(self, *, finished: tuple[int, Outcome] | None, claim: int | None) -> bool:
-        """Record the previous answer and claim the next delivery, in one committed
-        transaction. False when the next one is not ours to send."""
-        with transaction.atomic():
-            if finished is not None:
-                self._record(*finished)
-            if claim is None:
-                return False
-            self._renew_if_due()
-            if self.lost:
-                return False
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _CLAIM_SQL,
-                    [DeliveryStatus.SENDING, _db_now(), claim, DeliveryStatus.QUEUED],
-                )
-                return cursor.rowcount == 1
+    def claim(self, delivery_ids: list[int]) -> set[int]:
+        """Claim a small group (`queued -> sending`), committed: the ids that are ours.
+        Each still needs its own DATA mark before its message goes out."""
+        self._renew_if_due()
+        if self.lost or not delivery_ids:
+            return set()
+        self.claimed_at = _db_now()
+        sql = _CLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    DeliveryStatus.SENDING,
+                    self.claimed_at,
+                    self.batch_id,
+                    DeliveryStatus.QUEUED,
+                    *delivery_ids,
+                ],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    def unclaim(self, delivery_ids: list[int]) -> None:
+        """Give back claimed deliveries that never got as far as MAIL FROM."""
+        if not delivery_ids or self.claimed_at is None:
+            return
+        sql = _UNCLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, self.claimed_at, *delivery_ids],
+            )
+
+    def mark_data(self, delivery_id: int) -> bool:
+        """The one extra write per message: this delivery is about to reach DATA.
+        Committed before DATA is sent; False when the claim is no longer ours."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _DATA_SQL, [_db_now(), delivery_id, DeliveryStatus.SENDING, self.claimed_at]
+            )
+            return cursor.rowcount == 1
 
     # --- the loop ------------------------------------------------------------------------
     def template(self, send: Send) -> MessageTemplate:
@@ -275,117 +349,156 @@ class BatchSender:
         )
 
     def _open(self) -> bool:
-        """Connect, retrying with backoff while the wait stays within the inline limit."""
-        attempt = 0
-        waited = 0.0
-        while True:
-            try:
-                self.session.open()
-                return True
-            except (smtplib.SMTPException, OSError) as error:
-                self.session.close()
-                delay = backoff(attempt)
-                if waited + delay > settings.NEWSLETTER_MAX_INLINE_WAIT:
-                    logger.warning(
-                        "newsletter batch %s: mail server unreachable (%s); retrying later",
-                        self.batch_id,
-                        error,
-                    )
-                    self.release(next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay))
-                    return False
-                self._sleep(delay)
-                waited += delay
-                attempt += 1
-                if self.lost:
-                    return False
+        """Connect once; a server that refuses gets the batch back later, not a sleep."""
+        try:
+            self.session.open()
+            return True
+        except (smtplib.SMTPException, OSError) as error:
+            self.session.close()
+            delay = backoff(0)
+            logger.warning(
+                "newsletter batch %s: mail server unreachable (%s); retrying in %ss",
+                self.batch_id,
+                error,
+                delay,
+            )
+            self.release(next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay))
+            return False
 
-    def _sleep(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            time.sleep(min(left, self.lease.total_seconds() / 4))
-            self._renew_if_due()
+    def _time_left(self) -> bool:
+        """Room for one more message inside the task's budget, judged by the slowest
+        message so far (twice over, for a relay that is getting slower)."""
+        if self.budget is None:
+            return True
+        return time.monotonic() - self.started + 2 * self.slowest < self.budget
 
-    def run(self, send: Send) -> None:
-        # Whatever a previous holder left in flight: maybe delivered, never resent.
-        Delivery.objects.filter(batch_id=self.batch_id, status=DeliveryStatus.SENDING).update(
+    def take_over(self) -> None:
+        """Whatever a previous holder left in flight: sent again when it never reached
+        DATA, uncertain (never resent automatically) when it did."""
+        in_flight = Delivery.objects.filter(batch_id=self.batch_id, status=DeliveryStatus.SENDING)
+        in_flight.filter(data_at__isnull=True).update(
+            status=DeliveryStatus.QUEUED, next_attempt_at=None
+        )
+        in_flight.filter(data_at__isnull=False).update(
             status=DeliveryStatus.UNCERTAIN, finished_at=timezone.now(), answer=ANSWER_IN_FLIGHT
         )
+
+    def run(self, send: Send) -> None:
+        self.take_over()
         try:
             while not self.lost:
                 rows = self._claimable()
                 if not rows:
-                    if not self._wait_for_retries():
-                        return
-                    continue
+                    self._finish_or_release()
+                    return
                 if not self._send_rows(send, rows):
                     return
         finally:
             self.session.close()
 
     def _send_rows(self, send: Send, rows: list[tuple]) -> bool:
-        template = self.template(send)
-        pending: tuple[int, Outcome] | None = None
-        for delivery_id, email, name, user_id in rows:
-            if not _is_valid_address(email) or user_id is None:
-                # Claimed and recorded at once: it never reaches the server.
-                if self.step(finished=pending, claim=delivery_id):
-                    pending = (delivery_id, Outcome(PERMANENT, ANSWER_INVALID))
-                else:
-                    pending = None
-                if self.lost:
-                    break
-                continue
-            if not self.session.is_open and not self._open():
-                self.step(finished=pending, claim=None)
+        for start in range(0, len(rows), CLAIM_GROUP):
+            group = rows[start : start + CLAIM_GROUP]
+            if not self._time_left():
+                return self._stop_for_time()
+            # The relay's rate (off by default): only what the shared bucket allows.
+            grant = pacing.take(len(group))
+            if grant.count == 0:
+                self.paced = True
+                self.release(next_attempt_at=grant.retry_at)
                 return False
-            message_id = f"<newsletter.{send.pk}.{delivery_id}@{self.domain}>"
-            if self.session.smtp is not None:
-                payload = template.render(
-                    email=email, name=name, user_id=user_id, message_id=message_id
-                )
-            else:
-                payload = compose(
-                    subject=send.subject,
-                    html=send.html,
-                    text=send.text,
-                    email=email,
-                    name=name,
-                    user_id=user_id,
-                    message_id=message_id,
-                )
-            if not self.step(finished=pending, claim=delivery_id):
-                pending = None
-                if self.lost:
-                    break
-                continue
-            outcome = self.session.deliver(payload, sender=template.from_address, recipient=email)
-            pending = (delivery_id, outcome)
-            if outcome.connection_lost:
-                self.session.close()
-        self.step(finished=pending, claim=None)
+            group = group[: grant.count]
+            claimed = self.claim([row[0] for row in group])
+            if self.lost:
+                return False
+            group = [row for row in group if row[0] in claimed]
+            for index, row in enumerate(group):
+                if not self._send_one(send, row):
+                    self.unclaim([left[0] for left in group[index:]])
+                    if self.out_of_time:
+                        self.release()
+                    return False
         return not self.lost
 
-    def _wait_for_retries(self) -> bool:
-        """Nothing to send right now. True to go on (a retry became due), False when the
-        batch is finished or handed back for later."""
+    def _stop_for_time(self) -> bool:
+        self.out_of_time = True
+        self.release()
+        return False
+
+    def _send_one(self, send: Send, row: tuple) -> bool:
+        """One claimed delivery to the server and its answer recorded. False (nothing
+        sent) when the batch must stop: out of time, lease lost, server unreachable."""
+        delivery_id, email, name, user_id = row
+        if not self._time_left():
+            self.out_of_time = True
+            return False
+        self._renew_if_due()
+        if self.lost:
+            return False
+        began = time.monotonic()
+        if user_id is None or not _is_valid_address(email):
+            # Claimed and recorded at once: it never reaches the server.
+            self.record(delivery_id, Outcome(PERMANENT, ANSWER_INVALID))
+            return True
+        if not self.session.is_open and not self._open():
+            return False
+        message_id = f"<newsletter.{send.pk}.{delivery_id}@{self.domain}>"
+        if self.session.smtp is not None:
+            payload = self.template(send).render(
+                email=email, name=name, user_id=user_id, message_id=message_id
+            )
+        else:
+            payload = compose(
+                subject=send.subject,
+                html=send.html,
+                text=send.text,
+                email=email,
+                name=name,
+                user_id=user_id,
+                message_id=message_id,
+            )
+        outcome = self.session.deliver(
+            payload,
+            sender=self.template(send).from_address,
+            recipient=email,
+            before_data=partial(self.mark_data, delivery_id),
+        )
+        self.record(delivery_id, outcome)
+        if outcome.connection_lost:
+            self.session.close()
+        self.slowest = max(self.slowest, time.monotonic() - began)
+        return True
+
+    def _finish_or_release(self) -> None:
+        """Nothing to send right now: the batch is done, or handed back until its next
+        retry is due (never waited for inside the task)."""
         waiting = Delivery.objects.filter(
             batch_id=self.batch_id, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
         )
         next_at = (
-            waiting.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+            waiting.filter(next_attempt_at__isnull=False)
+            .order_by("next_attempt_at")
+            .values_list("next_attempt_at", flat=True)
+            .first()
         )
-        if not waiting.exists():
+        if next_at is None and not waiting.exists():
             SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
                 done=True, lease_token="", lease_until=None, next_attempt_at=None
             )
-            return False
-        wait = (next_at - timezone.now()).total_seconds() if next_at else 0
-        if wait > settings.NEWSLETTER_MAX_INLINE_WAIT:
-            self.release(next_attempt_at=next_at)
-            return False
-        self.session.close()  # do not hold the server's connection while waiting
-        self._sleep(max(wait, 0) + 0.01)
-        return not self.lost
+            return
+        self.release(
+            next_attempt_at=next_at or timezone.now() + datetime.timedelta(seconds=backoff(0))
+        )
+
+
+def task_budget() -> float | None:
+    """Seconds a batch task may spend sending: a share of django-q2's task timeout."""
+    from django_q.conf import Conf
+
+    timeout = Conf.TIMEOUT
+    if not timeout:
+        return None
+    return timeout * settings.NEWSLETTER_TASK_BUDGET
 
 
 def _domain() -> str:
@@ -396,6 +509,7 @@ def _domain() -> str:
 def send_batch(*, batch_id: int) -> bool:
     """Send what is left of one batch. Safe to run twice, or at the same time: only the
     holder of the batch's lease sends, and only queued deliveries are claimed."""
+    from newsletter.queueing import queue_batch
     from newsletter.services import finish_send_if_complete
 
     batch = SendBatch.objects.filter(pk=batch_id).select_related("send").first()
@@ -405,5 +519,7 @@ def send_batch(*, batch_id: int) -> bool:
     if not sender.acquire():
         return False
     sender.run(batch.send)
+    if sender.out_of_time:
+        queue_batch(batch_id)
     finish_send_if_complete(send_id=batch.send_id)
     return True

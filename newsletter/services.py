@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
+from wagtail.log_actions import log
 
 from newsletter.audience import audience_size, check_audience, recipients
 from newsletter.models import (
@@ -31,10 +31,17 @@ from newsletter.models import (
     Subscription,
 )
 from newsletter.permissions import can_manage_newsletter
+from newsletter.queueing import (
+    RESUME,
+    START_TASK,
+    enqueue_bulk,
+    queue_batch,
+    run_alone,
+    wake_resume_at,
+)
 from newsletter.rendering import render_newsletter, user_id_from_token
 from portal.errors import ServiceError
 from portal.models import User
-from portal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +52,9 @@ MSG_EMPTY = _("Er is niemand om deze nieuwsbrief naar te sturen.")
 MSG_IN_PAST = _("Kies een moment in de toekomst.")
 MSG_NOT_SCHEDULED = _("Deze verzending is al begonnen en kan niet meer worden geannuleerd.")
 MSG_BAD_TOKEN = _("Deze afmeldlink klopt niet. Meld je af via Mijn Home-Start.")
+MSG_NO_UNCERTAIN = _("Er zijn geen onzekere bezorgingen om opnieuw te versturen.")
 
-START_TASK = "newsletter.tasks.start_send"
-BATCH_TASK = "newsletter.tasks.send_batch"
+RESEND_ACTION = "newsletter.resend_uncertain"
 
 
 def _page(page_id: int) -> NewsletterPage:
@@ -87,7 +94,7 @@ def schedule_send(*, page_id: int, user: User, send_at: datetime.datetime | None
                 created_by=user,
             )
             if send_at is None or send_at <= now:
-                enqueue_on_commit(START_TASK, send.pk)
+                enqueue_bulk(START_TASK, send.pk)
     except IntegrityError as error:  # the unique constraint caught a concurrent request
         raise ServiceError(MSG_ALREADY, code="already_sent") from error
     logger.info("newsletter send %s scheduled for page %s by user %s", send.pk, page.pk, user.pk)
@@ -135,52 +142,61 @@ def start_send(*, send_id: int) -> bool:
         )
         batch_size = settings.NEWSLETTER_BATCH_SIZE
         batch_ids: list[int] = []
-        batch: SendBatch | None = None
+        batch_id: int | None = None
         in_batch = 0
         total = 0
-        buffer: list[Delivery] = []
+        skipped_at = _db_now()
+        rows: list[tuple] = []
         for user_id, email, first, last, is_unsubscribed in users.iterator(chunk_size=2000):
             total += 1
             name = f"{first} {last}".strip()
             if is_unsubscribed:
-                buffer.append(
-                    Delivery(
-                        send=send,
-                        user_id=user_id,
-                        email=email,
-                        name=name,
-                        status=DeliveryStatus.SKIPPED,
-                        finished_at=timezone.now(),
-                    )
-                )
+                skipped = (send.pk, None, user_id, email, name, DeliveryStatus.SKIPPED, skipped_at)
+                rows.append(skipped)
             else:
-                if batch is None or in_batch >= batch_size:
-                    batch = SendBatch.objects.create(send=send, number=len(batch_ids))
-                    batch_ids.append(batch.pk)
+                if batch_id is None or in_batch >= batch_size:
+                    batch_id = SendBatch.objects.create(send=send, number=len(batch_ids)).pk
+                    batch_ids.append(batch_id)
                     in_batch = 0
                 in_batch += 1
-                buffer.append(
-                    Delivery(send=send, batch=batch, user_id=user_id, email=email, name=name)
-                )
-            if len(buffer) >= 1000:
-                Delivery.objects.bulk_create(buffer)
-                buffer = []
-        Delivery.objects.bulk_create(buffer)
+                rows.append((send.pk, batch_id, user_id, email, name, DeliveryStatus.QUEUED, None))
+            if len(rows) >= 1000:
+                _insert_deliveries(rows)
+                rows = []
+        _insert_deliveries(rows)
         send.status = SendStatus.SENDING
         send.started_at = timezone.now()
         send.total = total
         send.html, send.text = rendered.html, rendered.text
         send.subject = rendered.subject
         send.save()
-        SendBatch.objects.filter(send=send).update(enqueued_at=timezone.now())
         for batch_id in batch_ids:
-            enqueue_on_commit(BATCH_TASK, batch_id)
+            queue_batch(batch_id)
     logger.info(
         "newsletter send %s started: %s recipients, %s batches", send_id, total, len(batch_ids)
     )
     if not batch_ids:
         finish_send_if_complete(send_id=send_id)
     return True
+
+
+_INSERT_DELIVERY_SQL = (
+    f"INSERT INTO {Delivery._meta.db_table} "  # noqa: S608 - no input
+    "(send_id, batch_id, user_id, email, name, status, finished_at, attempts, answer) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, 0, '')"
+)
+
+
+def _db_now():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _insert_deliveries(rows: list[tuple]) -> None:
+    """One delivery record per recipient, written as plain rows (no model instance per
+    person): `(send_id, batch_id, user_id, email, name, status, finished_at)`."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_INSERT_DELIVERY_SQL, rows)
 
 
 def finish_send_if_complete(*, send_id: int) -> bool:
@@ -196,51 +212,81 @@ def finish_send_if_complete(*, send_id: int) -> bool:
 def resume_sends(*, after_restart: bool = False) -> int:
     """Start due scheduled sends and queue every unfinished batch nobody is sending.
 
-    Runs every minute (a django-q2 schedule) and once whenever a cluster worker starts
-    (`after_restart`): then it first waits for the leases of batches that were being
-    sent, at most one lease period, so that a holder that died is recognised by its
-    lease running out while a live one keeps renewing it.
+    Queued every minute (a django-q2 schedule, pulled forward when a batch is due
+    sooner) and when the newsletter cluster starts: then every batch nobody holds
+    that was queued before the restart is queued again, since a task the stopped
+    cluster had taken from the queue is gone. Never sleeps; one at a time (a second
+    one returns at once); otherwise at most one queued task per batch.
     """
-    now = timezone.now()
-    for send_id in Send.objects.filter(
-        status=SendStatus.SCHEDULED, scheduled_at__lte=now
-    ).values_list("pk", flat=True):
-        start_send(send_id=send_id)
-    unfinished = SendBatch.objects.filter(send__status=SendStatus.SENDING, done=False)
     lease = datetime.timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    if after_restart:
-        held = (
-            unfinished.filter(lease_until__gt=now)
-            .order_by("-lease_until")
-            .values_list("lease_until", flat=True)
-            .first()
-        )
-        if held is not None:
-            time.sleep(min((held - now).total_seconds(), lease.total_seconds()) + 0.2)
+    with run_alone(RESUME, seconds=max(lease.total_seconds(), 60)) as ledger:
+        if ledger is None:
+            return 0
         now = timezone.now()
-    due = unfinished.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    expired = due.filter(lease_until__lt=now)
-    free = due.filter(lease_until__isnull=True)
-    if not after_restart:
-        # Queued batches wait their turn on the broker; queue them again only when
-        # they have waited longer than a lease (their task may have been lost).
-        free = free.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lease))
-    batch_ids = sorted(
-        set(expired.values_list("pk", flat=True)) | set(free.values_list("pk", flat=True))
-    )
-    if batch_ids:
-        SendBatch.objects.filter(pk__in=batch_ids).update(enqueued_at=now)
+        restarted_at = now if after_restart else ledger.restarted_at
+        for send_id in Send.objects.filter(
+            status=SendStatus.SCHEDULED, scheduled_at__lte=now
+        ).values_list("pk", flat=True):
+            start_send(send_id=send_id)
+        unfinished = SendBatch.objects.filter(send__status=SendStatus.SENDING, done=False)
+        not_held = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        queued = [
+            batch_id
+            for batch_id in unfinished.filter(not_held, due)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            if queue_batch(batch_id, restarted_at=restarted_at)
+        ]
+        # Come back when the next batch is due or a lease runs out (a dead holder).
+        later = [
+            unfinished.filter(next_attempt_at__gt=now)
+            .order_by("next_attempt_at")
+            .values_list("next_attempt_at", flat=True)
+            .first(),
+            unfinished.filter(lease_until__gt=now)
+            .order_by("lease_until")
+            .values_list("lease_until", flat=True)
+            .first(),
+        ]
+        if when := min((at for at in later if at is not None), default=None):
+            wake_resume_at(when)
+        for send_id in (
+            Send.objects.filter(status=SendStatus.SENDING)
+            .exclude(Exists(SendBatch.objects.filter(send=OuterRef("pk"), done=False)))
+            .values_list("pk", flat=True)
+        ):
+            finish_send_if_complete(send_id=send_id)
+    if queued:
+        logger.info("newsletter: queued %s unfinished batches again", len(queued))
+    return len(queued)
+
+
+def resend_uncertain(*, send_id: int, user: User) -> int:
+    """A coordinator's deliberate choice: send the uncertain deliveries again, knowing
+    some of those people may get the newsletter twice. Logged in the page's history."""
+    with transaction.atomic():
+        send = Send.objects.select_for_update().filter(pk=send_id).first()
+        if send is None or not can_manage_newsletter(user, send.page):
+            raise ServiceError(MSG_NOT_ALLOWED, code="not_allowed")
+        uncertain = Delivery.objects.filter(send=send, status=DeliveryStatus.UNCERTAIN)
+        batch_ids = sorted(set(uncertain.values_list("batch_id", flat=True)) - {None})
+        count = uncertain.update(
+            status=DeliveryStatus.QUEUED, next_attempt_at=None, finished_at=None, data_at=None
+        )
+        if not count:
+            raise ServiceError(MSG_NO_UNCERTAIN, code="no_uncertain")
+        SendBatch.objects.filter(pk__in=batch_ids).update(done=False, next_attempt_at=None)
+        send.status = SendStatus.SENDING
+        send.finished_at = None
+        send.save(update_fields=["status", "finished_at"])
         for batch_id in batch_ids:
-            async_task(BATCH_TASK, batch_id)
-    for send_id in (
-        Send.objects.filter(status=SendStatus.SENDING)
-        .exclude(Exists(SendBatch.objects.filter(send=OuterRef("pk"), done=False)))
-        .values_list("pk", flat=True)
-    ):
-        finish_send_if_complete(send_id=send_id)
-    if batch_ids:
-        logger.info("newsletter: queued %s unfinished batches again", len(batch_ids))
-    return len(batch_ids)
+            queue_batch(batch_id)
+        log(instance=send.page, action=RESEND_ACTION, user=user, data={"count": count})
+    logger.info(
+        "newsletter send %s: %s uncertain deliveries resent by user %s", send_id, count, user.pk
+    )
+    return count
 
 
 def progress(*, send_id: int) -> dict[str, int]:
@@ -250,8 +296,10 @@ def progress(*, send_id: int) -> dict[str, int]:
         **{status: Count("pk", filter=Q(status=status)) for status in DeliveryStatus.values},
     )
     counts["left"] = counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.SENDING]
-    done = counts["total"] - counts["left"]
-    counts["percent"] = round(100 * done / counts["total"]) if counts["total"] else 0
+    # The bar counts messages to send: it starts empty, whoever unsubscribed aside.
+    to_send = counts["total"] - counts[DeliveryStatus.SKIPPED]
+    done = to_send - counts["left"]
+    counts["percent"] = round(100 * done / to_send) if to_send else 0
     return counts
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsletter import sending, services
+from newsletter import queueing, sending, services
 from newsletter.models import NewsletterPage
 from newsletter.rendering import compose, render_newsletter
 from portal.models import User
@@ -18,6 +18,12 @@ def send_batch(batch_id: int) -> bool:
 
 def resume_sends(after_restart: bool = False) -> int:
     return services.resume_sends(after_restart=after_restart)
+
+
+def request_resume() -> bool:
+    """The minute schedule, on the site's cluster: queue one `resume_sends` on the
+    newsletter cluster unless one waits there already."""
+    return queueing.request_resume()
 
 
 def send_test(page_id: int, user_id: int) -> None:

@@ -1,10 +1,10 @@
-"""The newsletter in the Wagtail admin: its screens, a "send" action on the page, a
-menu item for the sends, and the rule that a coordinator only touches newsletters of
-their own branches (also in the page explorer)."""
+"""The newsletter in the Wagtail admin: its screens, a "send" action on the page and a
+menu item for the sends. Which newsletters a coordinator may touch follows from
+Wagtail's page rights on the branch archives (`newsletter.page_permissions`) and the
+page's permission tester; no hook is needed for it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,21 +12,36 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 
 from newsletter import admin_views
-from newsletter.models import NewsletterIndexPage, NewsletterPage
+from newsletter.models import NewsletterPage
 from newsletter.permissions import (
     can_manage_newsletter,
     can_send_newsletters,
-    manageable_newsletters,
+    readable_newsletters_filter,
 )
 
 admin_patterns = [
     path("", admin_views.sends_index, name="sends"),
+    path("schrijven/", admin_views.write_newsletter, name="write"),
     path("pagina/<int:page_id>/versturen/", admin_views.send_newsletter, name="send"),
     path("pagina/<int:page_id>/test/", admin_views.send_test, name="send_test"),
     path("verzending/<int:send_id>/", admin_views.progress, name="progress"),
     path("verzending/<int:send_id>/voortgang/", admin_views.progress_json, name="progress_json"),
     path("verzending/<int:send_id>/annuleren/", admin_views.cancel, name="cancel"),
+    path(
+        "verzending/<int:send_id>/onzeker-opnieuw/",
+        admin_views.resend_uncertain,
+        name="resend_uncertain",
+    ),
 ]
+
+
+@hooks.register("register_log_actions")
+def register_newsletter_log_actions(actions):
+    actions.register_action(
+        "newsletter.resend_uncertain",
+        _("Onzekere bezorgingen opnieuw versturen"),
+        _("Onzekere bezorgingen opnieuw verstuurd"),
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -37,6 +52,16 @@ def register_newsletter_admin_urls():
 class NewsletterMenuItem(MenuItem):
     def is_shown(self, request):
         return can_send_newsletters(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_write_newsletter_menu_item():
+    return NewsletterMenuItem(
+        _("Nieuwsbrief schrijven"),
+        reverse("newsletter_admin:write"),
+        icon_name="edit",
+        order=390,
+    )
 
 
 @hooks.register("register_admin_menu_item")
@@ -72,34 +97,11 @@ def register_send_menu_item():
     return SendMenuItem()
 
 
-def _refuse_foreign_newsletter(request, page, *args):
-    if page.specific_class is NewsletterPage and not can_manage_newsletter(request.user, page):
-        raise PermissionDenied
-
-
-for _hook in (
-    "before_edit_page",
-    "before_delete_page",
-    "before_copy_page",
-    "before_move_page",
-    "before_unpublish_page",
-):
-    hooks.register(_hook, _refuse_foreign_newsletter)
-
-
-@hooks.register("construct_explorer_page_queryset")
-def hide_foreign_newsletters(parent_page, pages, request):
-    if parent_page.specific_class is NewsletterIndexPage:
-        hidden = NewsletterPage.objects.child_of(parent_page).exclude(
-            pk__in=manageable_newsletters(request.user).values("pk")
-        )
-        return pages.exclude(pk__in=hidden.values("pk"))
-    return pages
-
-
-@hooks.register("after_create_page")
-def grant_newsletter_page_permissions(request, page):
-    if page.specific_class is NewsletterIndexPage:
-        from newsletter.page_permissions import ensure_newsletter_page_permissions
-
-        ensure_newsletter_page_permissions()
+@hooks.register("construct_page_chooser_queryset")
+def hide_unreadable_newsletters_in_the_chooser(pages, request):
+    """Wagtail's page chooser lists every page, whatever the rights (linking is not a
+    page permission): it offers only the newsletters this person may read on the site,
+    the same predicate as the page itself."""
+    readable = NewsletterPage.objects.filter(readable_newsletters_filter(request.user))
+    unreadable = NewsletterPage.objects.exclude(pk__in=readable.values("pk"))
+    return pages.exclude(pk__in=unreadable.values("pk"))

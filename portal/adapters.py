@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from portal.permissions import is_admin_user
+from portal.permissions import is_admin_user, is_staff_account
 from portal.queue import enqueue_on_commit
 
 
@@ -42,3 +44,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_admin_user(request.user):
             return reverse("wagtailadmin_home")
         return super().get_login_redirect_url(request)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Staff work behind the second factor: they cannot switch off their last one
+        # (the set-up page would be their only page until they set it up again).
+        if authenticator.type == Authenticator.Type.TOTP and is_staff_account(authenticator.user):
+            return (
+                Authenticator.objects.filter(user_id=authenticator.user_id)
+                .exclude(pk=authenticator.pk)
+                .exclude(type=Authenticator.Type.RECOVERY_CODES)
+                .exists()
+            )
+        return super().can_delete_authenticator(authenticator)

@@ -15,7 +15,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Branch, BranchPostcodeRange, User, Volunteer, VolunteerStatus
+from portal.models import (
+    Branch,
+    BranchPostcodeRange,
+    Municipality,
+    User,
+    Volunteer,
+    VolunteerStatus,
+)
+from portal.registry import notify_volunteer_event
 from portal.services.roles import make_coordinator, make_editor, make_national_staff
 from portal.services.volunteers import (
     change_volunteer_status,
@@ -212,6 +220,9 @@ def _walk(volunteer: Volunteer, status: str, coordinator: User, rng: random.Rand
                 completed_on=today - datetime.timedelta(days=rng.randint(30, 700)),
             )
             continue
+        # What a coordinator does before this step (the screening ticks the intake
+        # before the VOG is asked for, the signed papers before activation).
+        notify_volunteer_event("demo_step", volunteer=volunteer, by=coordinator, step=step)
         note = ""
         if step == "stopped":
             note = rng.choice(
@@ -246,6 +257,10 @@ def build_portal_demo(stdout=None) -> None:
         if created:
             for first, last in data["ranges"]:
                 BranchPostcodeRange.objects.create(branch=branch, first=first, last=last)
+            # The seeded municipalities (migration portal 0005) of the branch's working
+            # area, through the reverse side, which writes at once.
+            for municipality in Municipality.objects.filter(name__in=branch.municipality_list):
+                municipality.branches.add(branch)
         branches[data["slug"]] = branch
 
     coordinators_by_branch: dict[str, User] = {}

@@ -8,7 +8,7 @@ from portal.models import Branch, User, Volunteer
 
 COORDINATORS_GROUP = "Coördinatoren"
 NATIONAL_STAFF_GROUP = "Landelijk steunpunt"
-EDITORS_GROUP = "Editors"  # Wagtail's own group, used for the public pages.
+EDITORS_GROUP = "Redactie"  # Wagtail's own "Editors", renamed (migration 0003): public pages
 
 
 def _in_group(user: User | AnonymousUser, name: str) -> bool:
@@ -58,3 +58,42 @@ def can_view_volunteer(user: User | AnonymousUser, volunteer: Volunteer) -> bool
 
 def can_change_volunteer_status(user: User | AnonymousUser, volunteer: Volunteer) -> bool:
     return coordinates_branch(user, volunteer.branch_id)
+
+
+def is_staff_account(user: User | AnonymousUser) -> bool:
+    """Anyone who works behind the second factor: coordinators, national staff, editors,
+    anyone with admin access, superusers and Django staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    # The coordinator and national staff groups always carry admin access
+    # (`ensure_role_groups` after every migrate), so this one check covers them with
+    # the permission lookup the site header makes anyway; no query of its own.
+    return bool(user.is_superuser or user.is_staff) or is_admin_user(user)
+
+
+def session_passed_code_step(request) -> bool:
+    """True once this session passed allauth's TOTP (or recovery code) step.
+
+    Read from allauth's own record of how the session authenticated
+    (`get_authentication_records`: one entry per step, "mfa" for the code step), never
+    from whether an authenticator exists: a password-only session of an account that
+    has TOTP set up is not verified. allauth clears the record on logout and keeps it
+    per user, so another account's record never counts.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
+
+
+def staff_session_verified(request) -> bool:
+    """The one check for staff-scoped views: not staff, or staff past the code step.
+
+    `portal.middleware.StaffSessionMiddleware` applies it to every request (default
+    deny), so a staff view cannot forget it; views may call it again to say so.
+    """
+    return not is_staff_account(request.user) or session_passed_code_step(request)

@@ -28,17 +28,20 @@ class BranchScopedPermissionPolicy(ModelPermissionPolicy):
     """Model permissions, limited to instances of the branches the user coordinates.
 
     `branch_field` is the lookup path from the model to its Branch ("branch",
-    "course__branch", ...). National staff and superusers see every branch.
+    "course__branch", ...), along foreign keys only: each row then has one branch, and
+    the filter (an `IN` over a subquery) never repeats a row, so no `DISTINCT` is
+    needed. (`DISTINCT` made PostgreSQL sort every row of a national list on all its
+    columns before the first page and before the paginator's count.) National staff and
+    superusers see every branch.
     """
 
     def __init__(self, model: type[Model], *, branch_field: str = "branch", **kwargs):
         super().__init__(model, **kwargs)
         self.branch_field = branch_field
+        _check_single_valued(model, branch_field)
 
     def filter_visible(self, user, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(
-            **{f"{self.branch_field}__in": Branch.objects.coordinated_by(user)}
-        ).distinct()
+        return queryset.filter(**{f"{self.branch_field}__in": Branch.objects.coordinated_by(user)})
 
     def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
         return self.filter_visible(
@@ -54,6 +57,19 @@ class BranchScopedPermissionPolicy(ModelPermissionPolicy):
         return self.filter_visible(
             user, self.model._default_manager.filter(pk=instance.pk)
         ).exists()
+
+
+def _check_single_valued(model: type[Model], path: str) -> None:
+    """Refuse a path through a many-valued relation: it would repeat rows."""
+    for name in path.split("__"):
+        if name == "pk":
+            return
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            raise ValueError(f"{model.__name__}.{path}: scope along foreign keys only.")
+        if field.related_model is None:
+            return
+        model = field.related_model
 
 
 class _ScopedIndexMixin:

@@ -18,10 +18,18 @@ from django_tasks.utils import get_module_path, get_random_id
 
 
 def run_wagtail_task(func_path: str, args: list, kwargs: dict) -> None:
-    """Executed by a django-q2 worker: import the task and call its function."""
+    """Executed by a django-q2 worker: import the task and call its function.
+
+    In one transaction: Wagtail's search index on SQLite reads whether an object has an
+    entry and then inserts one, so two workers indexing the same page at once (a page
+    saved twice in one request queues two tasks) both inserted, and one failed with
+    "UNIQUE constraint failed: wagtailsearch_indexentry". SQLite's IMMEDIATE transactions
+    take the write lock at the start, so the second worker waits and then updates.
+    """
     task = import_string(func_path)
     func = task.func if isinstance(task, Task) else task
-    func(*args, **kwargs)
+    with transaction.atomic():
+        func(*args, **kwargs)
 
 
 class DjangoQ2TaskBackend(BaseTaskBackend):

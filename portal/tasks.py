@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from portal.emails import absolute_url, build_email
-from portal.models import DeletionRequest
+from portal.models import Branch, DeletionRequest
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +54,40 @@ def send_deletion_request_notice(deletion_request_id: int) -> None:
         {"volunteer": volunteer, "request": request, "admin_url": absolute_url(edit_url)},
         to=recipients,
     ).send()
+
+
+def send_weekly_digest(branch_id: int) -> None:
+    """To the branch's coordinators: every part's list of what needs attention."""
+    from portal.services.digest import weekly_digest_sections
+
+    branch = Branch.objects.filter(pk=branch_id).first()
+    if branch is None:
+        return
+    recipients = list(branch.coordinators.filter(is_active=True).values_list("email", flat=True))
+    sections = weekly_digest_sections(branch_id=branch_id)
+    if not sections or not recipients:
+        return
+    build_email(
+        "coordinator_weekly_digest",
+        {
+            "branch": branch,
+            "sections": [
+                {
+                    "title": section.title,
+                    "intro": section.intro,
+                    "rows": [(row.text, absolute_url(row.url)) for row in section.rows],
+                }
+                for section in sections
+            ],
+            "admin_url": absolute_url(reverse("wagtailadmin_home")),
+        },
+        to=recipients,
+    ).send()
+    logger.info("weekly digest sent: branch %s, %s sections", branch_id, len(sections))
+
+
+def queue_weekly_digests() -> int:
+    """Weekly (Monday 7:00), by the schedule made in migration 0002."""
+    from portal.services.digest import queue_weekly_digests as queue
+
+    return queue()

@@ -87,3 +87,28 @@ def ask_deletion(request):
             return redirect("portal:mijn")
         return render(request, "portal/ask_deletion.html", {"form": form}, status=400)
     return render(request, "portal/ask_deletion.html", {"form": DeletionRequestForm()})
+
+
+# Folders of MEDIA_ROOT the development server may hand out: images and their renditions.
+# Documents never: they go through Wagtail's serve view, which guards course material.
+DEV_MEDIA_FOLDERS = ("images/", "original_images/")
+
+
+def development_media(request, path: str):
+    """Images from MEDIA_ROOT for `make run` (DEBUG only; see portal/urls.py).
+
+    Django's static `serve` normalises the path itself, so `//documents/x`,
+    `x/../documents/x` or `%2Fdocuments/x` would reach the documents folder past any
+    pattern on the raw path. Here only a path that is already normal and lies in an
+    image folder is served; everything else is a 404.
+    """
+    import posixpath
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    normal = posixpath.normpath(path)
+    if "\\" in path or normal != path or not normal.startswith(DEV_MEDIA_FOLDERS):
+        raise Http404
+    return serve(request, normal, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import django_filters
 from django import forms
 from django.utils.functional import cached_property
@@ -9,13 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+from wagtail.admin.views.mixins import Echo
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_tables import AbsoluteDateColumn
 from portal.errors import ServiceError
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
-from portal.models import AVAILABILITY_CHOICES, LANGUAGE_CHOICES, Branch, Volunteer, VolunteerStatus
-from portal.registry import registry
+from portal.models import (
+    AVAILABILITY_CHOICES,
+    LANGUAGE_CHOICES,
+    Branch,
+    Municipality,
+    Volunteer,
+    VolunteerStatus,
+)
+from portal.registry import notify_volunteer_event, registry
 from portal.scoping import BranchScopedModelViewSet, BranchScopedSnippetViewSet
 from portal.services.volunteers import (
     activation_blockers,
@@ -23,6 +35,7 @@ from portal.services.volunteers import (
     check_status_change,
     erase_volunteer,
 )
+from portal.widgets import AvailabilityGridWidget
 
 
 def _branches_of_request(request):
@@ -63,7 +76,7 @@ class VolunteerAdminForm(WagtailAdminModelForm):
         label=_("Beschikbaarheid"),
         choices=AVAILABILITY_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AvailabilityGridWidget,
     )
 
     def __init__(self, *args, **kwargs):
@@ -100,6 +113,9 @@ class VolunteerAdminForm(WagtailAdminModelForm):
     def save(self, commit=True):
         volunteer = super().save(commit=commit)
         new_status = self.cleaned_data.get("new_status")
+        if commit:
+            # The VOG dates of this form are mirrored into the screening checklist.
+            notify_volunteer_event("details_saved", volunteer=volunteer, by=self.for_user)
         if commit and new_status:
             change_volunteer_status(
                 volunteer=volunteer,
@@ -139,8 +155,27 @@ class VolunteerRecordPanel(Panel):
 
 
 class VolunteerIndexView(IndexView):
+    # Rows read per round trip when exporting: a national export (5,000 volunteers)
+    # starts at once and holds a chunk in memory, not every row (bench/bench_scale.py).
+    export_chunk_size = 500
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "branch")
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            # Straight to the rows (scoped, filtered, searched and ordered as listed):
+            # Wagtail would build the listing's context first, which reads every row.
+            return self.as_spreadsheet(self.get_queryset(), request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
+    def stream_csv(self, queryset):
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export)
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export}
+        )
+        for item in queryset.iterator(chunk_size=self.export_chunk_size):
+            yield self.write_csv_row(writer, self.to_row_dict(item))
 
     @cached_property
     def columns(self):
@@ -184,7 +219,7 @@ class VolunteerViewSet(BranchScopedModelViewSet):
         Column("full_name", label=_("Naam"), accessor="full_name"),
         Column("branch", label=_("Afdeling")),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        DateColumn("status_changed_at", label=_("Sinds"), sort_key="status_changed_at"),
+        AbsoluteDateColumn("status_changed_at", label=_("Sinds"), sort_key="status_changed_at"),
         Column("postcode", label=_("Postcode")),
     ]
     list_export = [
@@ -251,8 +286,31 @@ class VolunteerViewSet(BranchScopedModelViewSet):
     )
 
 
+class BranchAdminForm(WagtailAdminModelForm):
+    """Nobody makes themselves a coordinator: the intervision notes and family data of a
+    branch open to its coordinators, and national staff are meant never to read the
+    notes. A colleague adds you (or a superuser does)."""
+
+    def clean_coordinators(self):
+        chosen = self.cleaned_data.get("coordinators")
+        user = self.for_user
+        if chosen is None or user is None or user.is_superuser:
+            return chosen
+        before = (
+            set(self.instance.coordinators.values_list("pk", flat=True))
+            if (self.instance.pk)
+            else set()
+        )
+        if user.pk in {u.pk for u in chosen} and user.pk not in before:
+            raise forms.ValidationError(
+                _("Je kunt jezelf niet als coördinator toevoegen; vraag het een collega.")
+            )
+        return chosen
+
+
 class BranchViewSet(BranchScopedSnippetViewSet):
     model = Branch
+    edit_handler = ObjectList(Branch.panels, base_form_class=BranchAdminForm)
     icon = "site"
     menu_label = _("Afdelingen")
     menu_order = 110
@@ -261,3 +319,18 @@ class BranchViewSet(BranchScopedSnippetViewSet):
     search_fields = ["name"]
     search_backend_name = None
     list_display = ["name", "email", "phone"]
+
+
+class MunicipalityViewSet(SnippetViewSet):
+    """Municipalities and their CBS codes: national staff keep the list (the branches'
+    working areas and the referrals choose from it)."""
+
+    model = Municipality
+    icon = "globe"
+    menu_label = _("Gemeenten")
+    menu_order = 111
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    search_fields = ["name"]
+    search_backend_name = None
+    list_display = ["name", "cbs_code"]

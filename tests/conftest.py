@@ -2,8 +2,9 @@
 
 Actors: `branch`, `other_branch`, `volunteer`, `coordinator`, `other_branch_coordinator`,
 `staff` (national staff), `editor`. Coordinators and staff have TOTP set up, as the
-admin requires. `client_for(role)` gives a logged-in test client for the permission
-matrix roles in `tests.matrix.ROLES`.
+admin requires, and `client.force_login` records the code step as allauth's login does
+(`client.force_login_password_only` leaves it out). `client_for(role)` gives a logged-in
+test client for the permission matrix roles in `tests.matrix.ROLES`.
 
 Real services: `smtp_server` (aiosmtpd on localhost) and `q_cluster` (a django-q2
 cluster process on the test database).
@@ -12,11 +13,14 @@ cluster process on the test database).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
 from django.test import Client
+from django.test.client import ClientMixin
 from hypothesis import HealthCheck, settings
 
 from tests.portal.factories import (
@@ -59,6 +63,55 @@ def pytest_collection_modifyitems(items):
             pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
             append=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_type_cache(request):
+    """A transactional test starts from a restored database whose content type ids may
+    differ from what this process cached during an earlier test (a flush without
+    restore, then post_migrate making them again). A stale id in the cache makes the
+    next insert that names a content type (Wagtail's search index, log entries) fail
+    with "FOREIGN KEY constraint failed"; forgetting the cache costs one query later."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+        # Warm it again from the database in one query, so that threads of the test
+        # (fifty concurrent sign-ups) never race to create a content type.
+        ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
+
+
+def _login_as_allauth_would(self, user, backend=None):
+    """`force_login` stands for a complete login: password, and the code step for an
+    account with TOTP, recorded in the session the way allauth records it. Tests of
+    the side doors log in through the real forms or with `force_login_password_only`.
+    """
+    from allauth.mfa.models import Authenticator
+
+    _force_login_password_only(self, user, backend)
+    steps = [{"method": "password", "at": time.time()}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        steps.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": totp.type})
+    session = self.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = steps
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+_force_login_password_only = ClientMixin.force_login
+ClientMixin.force_login = _login_as_allauth_would
+ClientMixin.force_login_password_only = _force_login_password_only
 
 
 @pytest.fixture(autouse=True)

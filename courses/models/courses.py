@@ -83,9 +83,9 @@ class CourseIndexPage(BasePage):
         created = self.pk is None
         result = super().save(*args, **kwargs)
         if created:
-            from courses.permissions import ensure_course_page_permissions
+            from courses.permissions import course_page_created
 
-            ensure_course_page_permissions()
+            course_page_created()
         return result
 
     def upcoming_courses(self, now: datetime.datetime | None = None):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -76,6 +77,11 @@ class IntervisionGroup(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def active_display(self) -> str:
+        """For spreadsheets: a word, not True or False."""
+        return gettext("ja") if self.active else gettext("nee")
 
 
 class SessionSeries(models.Model):

@@ -30,7 +30,10 @@ def _event(item: AgendaItem, *, zone: ZoneInfo, stamp: datetime.datetime) -> Eve
     title = item.title
     if item.cancelled:
         title = _("Afgelast: %(title)s") % {"title": title}
-    description = [item.status_label] if item.status_label else []
+    status = item.status_label
+    if item.cancelled and item.cancel_reason:
+        status = _("Afgelast: %(reason)s") % {"reason": item.cancel_reason}
+    description = [status] if status else []
     if item.moved and not item.cancelled:
         description.append(_("Deze bijeenkomst is verplaatst."))
     if item.description:

@@ -27,21 +27,29 @@ def collect_agenda(
     *,
     volunteer_id: int | None = None,
     branch_ids: list[int] | None = None,
+    own_branch_ids: list[int] | None = None,
     start: datetime.datetime,
     end: datetime.datetime,
 ) -> list[AgendaItem]:
     """Every registered provider's items overlapping [start, end), in time order.
 
     Give exactly one of `volunteer_id` (a volunteer's own agenda) and `branch_ids`
-    (a coordinator's agenda of their branches).
+    (a coordinator's agenda of their branches). `own_branch_ids` are the branches the
+    person coordinates themselves (default: `branch_ids`); national staff see every
+    branch but only providers of ordinary items get all of them.
     """
     if (volunteer_id is None) == (branch_ids is None):
         raise ValueError("Give exactly one of volunteer_id and branch_ids.")
-    items = [
-        item
-        for provider in registry.agenda_providers
-        for item in provider(volunteer_id=volunteer_id, branch_ids=branch_ids, start=start, end=end)
-    ]
+    if own_branch_ids is None:
+        own_branch_ids = branch_ids
+    items = []
+    for provider in registry.agenda_providers:
+        scope = branch_ids
+        if branch_ids is not None and provider in registry.own_branch_agenda_providers:
+            if not own_branch_ids:
+                continue
+            scope = own_branch_ids
+        items.extend(provider(volunteer_id=volunteer_id, branch_ids=scope, start=start, end=end))
     return sorted(items, key=lambda item: (item.start, item.end, item.uid))
 
 

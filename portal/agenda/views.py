@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.agenda.cache import FEED_CACHE_SECONDS, generation
 from portal.agenda.feeds import build_calendar
@@ -26,13 +28,19 @@ from portal.agenda.services import (
 )
 from portal.emails import absolute_url
 from portal.models import Branch, Volunteer
-from portal.registry import MijnSection
+from portal.permissions import is_national_staff
+from portal.registry import AgendaItem, MijnSection
 
 PERSONAL, BRANCHES = "mijn", "afdelingen"
 
 
-def _branch_ids(user) -> list[int]:
-    return list(Branch.objects.coordinated_by(user).values_list("pk", flat=True))
+def _branch_ids(user) -> tuple[list[int], list[int]]:
+    """The branches whose agenda the person sees, and those they coordinate themselves
+    (the same for a coordinator; national staff see every branch)."""
+    branch_ids = list(Branch.objects.coordinated_by(user).values_list("pk", flat=True))
+    if not is_national_staff(user):
+        return branch_ids, branch_ids
+    return branch_ids, list(Branch.objects.filter(coordinators=user).values_list("pk", flat=True))
 
 
 def _feed_urls(token: str, kind: str) -> dict[str, str]:
@@ -50,22 +58,40 @@ def mijn_agenda(request):
         items = collect_agenda(volunteer_id=volunteer.pk, start=now, end=end)
         kind = PERSONAL
     else:
-        branch_ids = _branch_ids(request.user)
+        branch_ids, own_branch_ids = _branch_ids(request.user)
         if not branch_ids:
-            return render(request, "agenda/mijn_agenda.html", {"items": [], "feeds": None})
-        items = collect_agenda(branch_ids=branch_ids, start=now, end=end)
+            return render(
+                request, "agenda/mijn_agenda.html", {"items": [], "days": [], "feeds": None}
+            )
+        items = collect_agenda(
+            branch_ids=branch_ids, own_branch_ids=own_branch_ids, start=now, end=end
+        )
         kind = BRANCHES
     token = feed_token_for(user=request.user)
     return render(
         request,
         "agenda/mijn_agenda.html",
-        {"items": items, "feeds": _feed_urls(token.token, kind), "kind": kind},
+        {
+            "items": items,
+            "days": _by_day(items),
+            "feeds": _feed_urls(token.token, kind),
+            "kind": kind,
+        },
     )
 
 
+def _by_day(items: list[AgendaItem]) -> list[tuple[datetime.date, list[AgendaItem]]]:
+    """The items under the day they start on (Europe/Amsterdam), in time order."""
+    days = groupby(items, key=lambda item: timezone.localdate(item.start))
+    return [(day, list(day_items)) for day, day_items in days]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def regenerate_token(request):
+    """GET asks first (the old address stops working at once); POST makes the new one."""
+    if request.method == "GET":
+        return render(request, "agenda/new_address_confirm.html")
     regenerate_feed_token(user=request.user)
     messages.success(
         request,
@@ -89,10 +115,10 @@ def _feed(request, token: str, kind: str) -> HttpResponse:
         scope = {"volunteer_id": volunteer_id}
         name = _("Home-Start: mijn agenda")
     else:
-        branch_ids = _branch_ids(user)
+        branch_ids, own_branch_ids = _branch_ids(user)
         if not branch_ids:
             raise Http404
-        scope = {"branch_ids": branch_ids}
+        scope = {"branch_ids": branch_ids, "own_branch_ids": own_branch_ids}
         name = _("Home-Start: agenda van mijn afdelingen")
     key = f"agenda:feed:{kind}:{user.pk}:{generation()}:{request.LANGUAGE_CODE}"
     cached = cache.get(key)

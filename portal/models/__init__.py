@@ -1,4 +1,5 @@
 from portal.models.branches import Branch, BranchPostcodeRange
+from portal.models.municipalities import Municipality
 from portal.models.users import User
 from portal.models.volunteers import (
     AVAILABILITY_CHOICES,
@@ -15,6 +16,7 @@ __all__ = [
     "Branch",
     "BranchPostcodeRange",
     "DeletionRequest",
+    "Municipality",
     "User",
     "Volunteer",
     "VolunteerStatus",

@@ -61,6 +61,13 @@ class Branch(index.Indexed, ClusterableModel):
     municipalities = models.TextField(
         _("gemeenten"), blank=True, help_text=_("Eén gemeente per regel.")
     )
+    working_area = ParentalManyToManyField(
+        "portal.Municipality",
+        verbose_name=_("werkgebied"),
+        related_name="branches",
+        blank=True,
+        help_text=_("De gemeenten waar de afdeling gezinnen ondersteunt (het jaarverslag)."),
+    )
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     address = models.TextField(_("adres"), blank=True)
@@ -70,12 +77,30 @@ class Branch(index.Indexed, ClusterableModel):
         related_name="coordinated_branches",
         blank=True,
     )
+    # The branch's own Wagtail group ("Coördinatoren Utrecht"): its members are the
+    # coordinators above, kept in step by portal.services.roles; page and collection
+    # permissions on the branch's own pages and material are granted to it, so
+    # Wagtail's own checks keep a coordinator to their branches.
+    coordinator_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("coördinatorengroep"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_branch",
+    )
 
     objects = BranchQuerySet.as_manager()
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("municipalities")],
+            [
+                FieldPanel("name"),
+                FieldPanel("slug"),
+                FieldPanel("municipalities"),
+                FieldPanel("working_area"),
+            ],
             heading=_("Werkgebied"),
         ),
         InlinePanel("postcode_ranges", heading=_("Postcodegebieden"), label=_("postcodegebied")),

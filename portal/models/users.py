@@ -46,6 +46,9 @@ class User(AbstractUser):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
         ordering = ["last_name", "first_name", "email"]
+        # The volunteer list's order (by name): the first page of 5,000 volunteers is
+        # read along this index instead of sorting them all.
+        indexes = [models.Index(fields=["last_name", "first_name"], name="portal_user_name_idx")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
@@ -74,7 +75,8 @@ class Chrome:
 def chrome(request, page: Page | None) -> Chrome:
     """The chrome of this request's page. The site-wide part (menu, footer) comes from
     the shared cache; the page's part from what routing found, else from the cache."""
-    if request is None:
+    if request is None or not _has_allowed_host(request):
+        # The 400 page answering a Host outside ALLOWED_HOSTS has no site to show.
         return Chrome()
     if hasattr(request, "_portal_chrome"):
         return request._portal_chrome
@@ -106,6 +108,14 @@ def chrome(request, page: Page | None) -> Chrome:
             built.languages = page_part["languages"]
     request._portal_chrome = built
     return built
+
+
+def _has_allowed_host(request) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
 
 
 def _key(request, *parts: str) -> str:

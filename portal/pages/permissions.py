@@ -1,4 +1,4 @@
-"""Who edits the public pages: Wagtail's Editors group, everywhere in the page tree."""
+"""Who edits the public pages: Wagtail's Editors group (Redactie), everywhere in the tree."""
 
 from __future__ import annotations
 

@@ -31,3 +31,20 @@ def forget_view_restrictions(**kwargs) -> None:
 def public(queryset: PageQuerySet) -> PageQuerySet:
     """`queryset.public()`, free while the site has no view restrictions."""
     return queryset.public() if has_view_restrictions() else queryset
+
+
+def listed_publicly(queryset: PageQuerySet) -> PageQuerySet:
+    """`public(queryset)` without the pages their own model keeps out of public listings.
+
+    A page model says which of its pages are not for everyone with a classmethod
+    `not_listed_publicly()` (newsletters meant for a branch's volunteers, say); site
+    search and the sitemap use this, so portal needs no knowledge of the parts. The
+    exclusions are subqueries: no query of their own.
+    """
+    from wagtail.models import get_page_models
+
+    queryset = public(queryset)
+    for model in get_page_models():
+        if "not_listed_publicly" in model.__dict__:
+            queryset = queryset.exclude(pk__in=model.not_listed_publicly().values("pk"))
+    return queryset

@@ -9,7 +9,7 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from portal.pages.restrictions import public
+from portal.pages.restrictions import listed_publicly
 
 
 class PublicSitemap(Sitemap):
@@ -19,7 +19,7 @@ class PublicSitemap(Sitemap):
         for path in root.get_translations(inclusive=True).values_list("path", flat=True):
             in_any_tree |= Q(path__startswith=path)
         pages = list(
-            public(Page.objects.filter(in_any_tree).live())
+            listed_publicly(Page.objects.filter(in_any_tree).live())
             .order_by("path")
             .specific(defer=True)  # the URL needs base fields only: no query per type
         )

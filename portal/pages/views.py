@@ -11,7 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Locale, Page
 
 from portal.pages.cache import mark_response_cacheable
-from portal.pages.restrictions import public
+from portal.pages.restrictions import listed_publicly
 from portal.pages.sitemap import PublicSitemap
 
 MAX_QUERY_LENGTH = 200
@@ -31,7 +31,7 @@ def search(request):
     results = None
     if query:
         pages = (
-            public(Page.objects.live())
+            listed_publicly(Page.objects.live())
             .filter(locale=Locale.get_active(), depth__gt=1)
             .search(query, operator="and")
         )

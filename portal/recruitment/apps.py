@@ -11,6 +11,7 @@ class RecruitmentConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
+        from portal.recruitment import dashboard
         from portal.recruitment.services import application_record_section, export_applications
         from portal.registry import (
             register_personal_data_exporter,
@@ -19,6 +20,7 @@ class RecruitmentConfig(AppConfig):
 
         register_volunteer_record_section(application_record_section)
         register_personal_data_exporter(export_applications)
+        dashboard.register()
         password_reset.connect(
             _verify_applicant_address, dispatch_uid="recruitment-verify-applicant-address"
         )

@@ -18,14 +18,19 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="referrals-schedules")
 
+        from portal.referrals import dashboard
         from portal.referrals.demo import build_referrals_demo
+        from portal.referrals.scale import seed_referrals
         from portal.registry import (
             COORDINATOR,
             register_demo_builder,
             register_role_permissions,
+            register_scale_seeder,
         )
 
         register_role_permissions(
             COORDINATOR, ["referrals.view_referral", "referrals.change_referral"]
         )
         register_demo_builder("referrals", build_referrals_demo, order=30)
+        register_scale_seeder("referrals", seed_referrals, order=30)
+        dashboard.register()

@@ -11,12 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import clean_phone, clean_postcode, make_honeypot
+from portal.models import Municipality
 from portal.referrals.models import (
     FAMILY_LANGUAGE_CHOICES,
     SUPPORT_QUESTION_CHOICES,
     ReferrerCategory,
 )
-from portal.referrals.services import FamilyDetails, ReferrerDetails
+from portal.referrals.services import (
+    FamilyDetails,
+    ReferrerDetails,
+    area_municipalities,
+    offered_municipalities,
+    route_to_branch,
+)
 
 MAX_CHILDREN = 12
 OLDEST_CHILD = 17
@@ -38,6 +45,9 @@ MSG_DUE_DATE_PAST = _(
     "De uitgerekende datum ligt in het verleden. Is het kind geboren? Vul dan leeftijd 0 in."
 )
 MSG_DUE_DATE_FAR = _("De uitgerekende datum ligt meer dan 42 weken vooruit.")
+MSG_MUNICIPALITY_REQUIRED = _("Kies de gemeente waar het gezin woont.")
+MSG_OWN_MUNICIPALITY_REQUIRED = _("Kies de gemeente waar u woont.")
+MSG_MUNICIPALITY_INVALID = _("Kies een gemeente uit de lijst.")
 
 _AGES_RE = re.compile(r"^[\d\s,;/&]*(?:(?:en|and)[\d\s,;/&]*)*$", re.IGNORECASE)
 
@@ -94,7 +104,19 @@ class ReferralForm(forms.Form):
         max_length=10,
         help_text=_("Hiermee vinden we de Home-Start-afdeling in de buurt."),
     )
-    municipality = forms.CharField(label=_("Woonplaats"), max_length=100)
+    # Optional on its own: required in `clean()` only when the postcode's branch works in
+    # more than one municipality, so the postcode cannot decide it.
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente waar het gezin woont"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_(
+            "Staat de gemeente niet in de lijst, of weet u het niet zeker? Laat dit dan leeg: "
+            "we zoeken de gemeente op bij de postcode en vragen er alleen naar als dat niet lukt."
+        ),
+        error_messages={"invalid_choice": MSG_MUNICIPALITY_INVALID},
+    )
     family_language = forms.ChoiceField(
         label=_("Taal die het gezin het liefst spreekt"),
         choices=FAMILY_LANGUAGE_CHOICES,
@@ -164,12 +186,14 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.self_registration = self_registration
         make_honeypot(self.fields["website"])
+        self.fields["municipality"].queryset = offered_municipalities()
         if self_registration:
             for name in self.REFERRER_FIELDS:
                 del self.fields[name]
             self.fields["family_name"].label = _("Uw naam")
             self.fields["family_phone"].label = _("Uw telefoonnummer")
             self.fields["postcode"].label = _("Uw postcode")
+            self.fields["municipality"].label = _("Gemeente waar u woont")
             self.fields["family_language"].label = _("Taal die u het liefst spreekt")
             self.fields["question"].label = _("Waar zou u hulp bij willen?")
             self.fields["question"].help_text = _(
@@ -233,6 +257,7 @@ class ReferralForm(forms.Form):
         if cleaned.get("website"):
             # A bot filled in the hidden field; say nothing about why.
             raise forms.ValidationError(MSG_SPAM, code="spam")
+        self._require_municipality_unless_derived(cleaned)
         if "children_ages" in self.errors or "children_count" in self.errors:
             return cleaned
         ages = cleaned.get("children_ages") or []
@@ -245,6 +270,24 @@ class ReferralForm(forms.Form):
             self.add_error("children_count", forms.ValidationError(MSG_CHILDREN_OR_DUE_DATE))
         return cleaned
 
+    def _require_municipality_unless_derived(self, cleaned: dict) -> None:
+        """A branch working in one municipality decides it from the postcode; one working
+        in several needs the family's choice. A postcode no branch covers (the national
+        office routes it) and a branch without a working area leave it to the
+        coordinator: the list would not hold the family's municipality."""
+        if cleaned.get("municipality") is not None or "municipality" in self.errors:
+            return
+        postcode = cleaned.get("postcode")
+        if not postcode:
+            return
+        if len(area_municipalities(route_to_branch(postcode))) > 1:
+            message = (
+                MSG_OWN_MUNICIPALITY_REQUIRED
+                if self.self_registration
+                else MSG_MUNICIPALITY_REQUIRED
+            )
+            self.add_error("municipality", forms.ValidationError(message, code="required"))
+
     def family_details(self) -> FamilyDetails:
         data = self.cleaned_data
         return FamilyDetails(
@@ -252,7 +295,7 @@ class ReferralForm(forms.Form):
             phone=data["family_phone"],
             email=data.get("family_email", ""),
             postcode=data["postcode"],
-            municipality=data["municipality"],
+            cbs_municipality=data["municipality"],
             language=data["family_language"],
             children_ages=data["children_ages"],
             due_date=data["due_date"],

@@ -161,6 +161,15 @@ class Referral(models.Model):
         _("soort verwijzer"), max_length=20, choices=ReferrerCategory.choices
     )
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    # The municipality as the annual report counts it; `municipality` is what was typed.
+    cbs_municipality = models.ForeignKey(
+        "portal.Municipality",
+        verbose_name=_("gemeente (CBS)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     family_language = models.CharField(
         _("voorkeurstaal gezin"), max_length=8, choices=FAMILY_LANGUAGE_CHOICES, blank=True
     )
@@ -181,6 +190,10 @@ class Referral(models.Model):
         verbose_name = _("aanmelding gezin")
         verbose_name_plural = _("aanmeldingen gezinnen")
         ordering = ["-received_at", "-id"]
+        # The admin home's waiting referrals (status "new", oldest first) among 20,000.
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="referrals_status_received_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="not_suitable") | ~models.Q(not_suitable_reason=""),
@@ -205,6 +218,15 @@ class Referral(models.Model):
         if self.is_erased:
             return str(_("(gewist)"))
         return self.family_name
+
+    @property
+    def received_month(self) -> str:
+        """'2025-03': the export cuts dates to the month."""
+        return timezone.localtime(self.received_at).strftime("%Y-%m")
+
+    @property
+    def closed_month(self) -> str:
+        return timezone.localtime(self.closed_at).strftime("%Y-%m") if self.closed_at else ""
 
     def get_support_questions_display(self) -> str:
         labels = dict(SUPPORT_QUESTION_CHOICES)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import ServiceError
-from portal.models import Branch, User
+from portal.models import Branch, Municipality, User
 from portal.models.branches import normalise_postcode
 from portal.queue import enqueue_on_commit
 from portal.referrals.models import (
@@ -70,7 +70,10 @@ class FamilyDetails:
     name: str
     phone: str
     postcode: str
-    municipality: str
+    # The municipality chosen on the form; None lets the postcode's branch decide.
+    cbs_municipality: Municipality | None = None
+    # A typed town name (demo data and older callers); matched to a municipality by name.
+    municipality: str = ""
     language: str = ""
     email: str = ""
     children_ages: list[int] = field(default_factory=list)
@@ -101,6 +104,31 @@ def _new_reference() -> str:
     return "HS-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
 
+def offered_municipalities():
+    """The municipalities a visitor may pick on the public form: every branch's working
+    area, by name."""
+    return Municipality.objects.filter(branches__isnull=False).distinct().order_by("name")
+
+
+def area_municipalities(branch: Branch | None) -> list[Municipality]:
+    """Up to two municipalities of the branch's working area: enough to tell none, one
+    (it decides) and several (the family's choice decides)."""
+    if branch is None:
+        return []
+    return list(branch.working_area.order_by("name")[:2])
+
+
+def municipality_of(typed: str, branch: Branch | None) -> Municipality | None:
+    """The municipality of a family: the one whose name was typed, or else the only one
+    in the working area of the branch the postcode routed to; None when neither decides
+    (a coordinator chooses it on the referral)."""
+    named = Municipality.objects.filter(name__iexact=typed.strip()).first() if typed else None
+    if named is not None:
+        return named
+    area = area_municipalities(branch)
+    return area[0] if len(area) == 1 else None
+
+
 @transaction.atomic
 def submit_referral(
     *,
@@ -122,6 +150,7 @@ def submit_referral(
         )
     postcode = normalise_postcode(family.postcode)
     branch = route_to_branch(postcode)
+    municipality = family.cbs_municipality or municipality_of(family.municipality, branch)
     fields = {
         "kind": ReferralKind.REFERRER if referrer else ReferralKind.PARENTS,
         "branch": branch,
@@ -130,7 +159,10 @@ def submit_referral(
         "family_phone": family.phone.strip(),
         "family_email": family.email.strip().lower(),
         "postcode": postcode,
-        "municipality": family.municipality.strip(),
+        # The text field stays for the referrals from before the choice; it now carries
+        # the chosen municipality's name, so lists and the dashboard read as before.
+        "municipality": family.municipality.strip() or (municipality.name if municipality else ""),
+        "cbs_municipality": municipality,
         "family_language": family.language,
         "children_ages": list(family.children_ages),
         "children_count": len(family.children_ages),

@@ -13,13 +13,15 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
+from portal.admin_tables import AbsoluteDateColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.permissions import is_national_staff
@@ -65,10 +67,14 @@ class ReferralFilterSet(WagtailFilterSet):
     unrouted = django_filters.BooleanFilter(
         label=_("Zonder afdeling"), field_name="branch", lookup_expr="isnull"
     )
+    # The annual report counts by municipality: these still need one chosen.
+    without_municipality = django_filters.BooleanFilter(
+        label=_("Zonder gemeente (CBS)"), field_name="cbs_municipality", lookup_expr="isnull"
+    )
 
     class Meta:
         model = Referral
-        fields = ["status", "branch", "kind", "unrouted"]
+        fields = ["status", "branch", "kind", "unrouted", "without_municipality"]
 
 
 class ReferralAdminForm(WagtailAdminModelForm):
@@ -181,8 +187,20 @@ class ReferralRecordPanel(Panel):
 
 
 class ReferralIndexView(IndexView):
+    """The export (one row per referral) is for national staff only, with dates cut to
+    the month; coordinators have the annual report's aggregates instead."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("branch")
+
+    @cached_property
+    def show_export_buttons(self) -> bool:
+        return bool(self.list_export) and is_national_staff(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not is_national_staff(request.user):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
 
 
 class ReferralCreateView(CreateView):
@@ -220,7 +238,9 @@ class ReferralViewSet(BranchScopedModelViewSet):
     search_backend_name = None
     list_display = [
         "reference",  # a plain name first: Wagtail links it to the referral
-        DateColumn("received_at", label=_("Ontvangen"), sort_key="received_at"),
+        AbsoluteDateColumn(
+            "received_at", label=_("Ontvangen"), sort_key="received_at", with_time=True
+        ),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("branch", label=_("Afdeling")),
         Column("family_label", label=_("Gezin"), accessor="family_label"),
@@ -230,11 +250,12 @@ class ReferralViewSet(BranchScopedModelViewSet):
     # The annual report's figures; personal data never goes into an export.
     list_export = [
         "reference",
-        "received_at",
+        "received_month",
         "branch",
         "get_kind_display",
         "get_referrer_category_display",
         "municipality",
+        "cbs_municipality",
         "children_count",
         "expecting",
         "get_family_language_display",
@@ -242,15 +263,16 @@ class ReferralViewSet(BranchScopedModelViewSet):
         "get_risk_factors_display",
         "get_status_display",
         "get_not_suitable_reason_display",
-        "closed_at",
+        "closed_month",
     ]
     export_headings = {
         "reference": _("Kenmerk"),
-        "received_at": _("Ontvangen"),
+        "received_month": _("Ontvangen (maand)"),
         "branch": _("Afdeling"),
         "get_kind_display": _("Aangemeld"),
         "get_referrer_category_display": _("Soort verwijzer"),
         "municipality": _("Gemeente"),
+        "cbs_municipality": _("Gemeente (CBS)"),
         "children_count": _("Aantal kinderen"),
         "expecting": _("Zwangerschap"),
         "get_family_language_display": _("Voorkeurstaal"),
@@ -258,7 +280,7 @@ class ReferralViewSet(BranchScopedModelViewSet):
         "get_risk_factors_display": _("Risicofactoren"),
         "get_status_display": _("Status"),
         "get_not_suitable_reason_display": _("Reden niet passend"),
-        "closed_at": _("Afgesloten"),
+        "closed_month": _("Afgesloten (maand)"),
     }
     export_filename = "aanmeldingen-jaarverslag"
     edit_handler = ObjectList(
@@ -272,6 +294,7 @@ class ReferralViewSet(BranchScopedModelViewSet):
                 [
                     FieldPanel("referrer_category"),
                     FieldPanel("municipality"),
+                    FieldPanel("cbs_municipality"),
                     FieldPanel("children_count"),
                     FieldPanel("family_language"),
                     FieldPanel("support_questions"),

@@ -1,8 +1,11 @@
 """Volunteer records: creating them, moving them through the pipeline, their data.
 
-The activation rule lives in `activation_blockers`: a volunteer becomes active only
-with a received VOG and a completed introduction course (`courses` records the
-completion on the volunteer through `record_introduction_course_completed`).
+The pipeline is a transition table (`ALLOWED_TRANSITIONS`: no skipping the intake)
+plus the rules the parts register (`portal.registry.register_status_rule`): the
+screening checklist (`portal/screening`) decides what a volunteer needs before leaving
+the intake and before becoming active. Without registered rules the activation rule is
+the old one: a received VOG and a completed introduction course (`courses` records the
+completion through `record_introduction_course_completed`).
 """
 
 from __future__ import annotations
@@ -15,20 +18,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import Branch, DeletionRequest, User, Volunteer, VolunteerStatus
 from portal.models.volunteers import VolunteerStatusChange
 from portal.queue import enqueue_on_commit
-from portal.registry import registry
+from portal.registry import notify_volunteer_event, registry
 
 logger = logging.getLogger(__name__)
 
 S = VolunteerStatus
 
 # Which status may follow which. Anything may end in "stopped"; a stopped volunteer
-# comes back through a new application.
+# comes back through a new application. Every volunteer passes the intake; the
+# registered status rules say what each step further needs.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    S.APPLIED: {S.INTAKE, S.VOG_REQUESTED, S.IN_TRAINING, S.STOPPED},
+    S.APPLIED: {S.INTAKE, S.STOPPED},
     S.INTAKE: {S.VOG_REQUESTED, S.VOG_RECEIVED, S.IN_TRAINING, S.STOPPED},
     S.VOG_REQUESTED: {S.VOG_RECEIVED, S.IN_TRAINING, S.STOPPED},
     S.VOG_RECEIVED: {S.IN_TRAINING, S.ACTIVE, S.STOPPED},
@@ -53,8 +58,21 @@ MSG_DELETION_ALREADY_REQUESTED = _(
 )
 
 
+def status_blockers(volunteer: Volunteer, to_status: str) -> list[ServiceError]:
+    """What the registered rules say stands between this volunteer and `to_status`."""
+    if to_status == S.STOPPED:
+        return []
+    if registry.status_rules:
+        return [blocker for rule in registry.status_rules for blocker in rule(volunteer, to_status)]
+    return _legacy_activation_blockers(volunteer) if to_status == S.ACTIVE else []
+
+
 def activation_blockers(volunteer: Volunteer) -> list[ServiceError]:
     """Everything that still stands between this volunteer and status "active"."""
+    return status_blockers(volunteer, S.ACTIVE)
+
+
+def _legacy_activation_blockers(volunteer: Volunteer) -> list[ServiceError]:
     blockers = []
     if volunteer.vog_received_on is None:
         blockers.append(ServiceError(MSG_ACTIVE_NEEDS_VOG, code="active_needs_vog"))
@@ -92,10 +110,9 @@ def check_status_change(
             raise ServiceError(
                 MSG_VOG_DATE_IN_FUTURE, code="vog_date_in_future", field="vog_received_on"
             )
-    if to_status == S.ACTIVE:
-        blockers = activation_blockers(volunteer)
-        if blockers:
-            raise blockers[0]
+    blockers = status_blockers(volunteer, to_status)
+    if blockers:
+        raise blockers[0]
 
 
 @transaction.atomic
@@ -138,6 +155,13 @@ def change_volunteer_status(
             "updated_at",
         ]
     )
+    notify_volunteer_event(
+        "status_changed",
+        volunteer=locked,
+        by=by,
+        from_status=change.from_status,
+        to_status=to_status,
+    )
     volunteer.refresh_from_db()
     logger.debug("volunteer %s status %s -> %s", locked.pk, change.from_status, to_status)
     return change
@@ -153,6 +177,9 @@ def record_introduction_course_completed(
         introduction_course_completed_on=completed_on, updated_at=timezone.now()
     )
     volunteer.refresh_from_db()
+    notify_volunteer_event(
+        "introduction_course_completed", volunteer=volunteer, completed_on=completed_on
+    )
     return volunteer
 
 
@@ -284,4 +311,6 @@ def erase_volunteer(*, volunteer: Volunteer, by: User) -> None:
     """Erase a volunteer's account and record, with everything that hangs off them."""
     user_id, volunteer_id = volunteer.user_id, volunteer.pk
     User.objects.filter(pk=user_id).delete()
+    # Coordinators' feeds may name them (a planned supervision talk): stale at once.
+    agenda_changed()
     logger.info("volunteer %s erased by user %s", volunteer_id, by.pk)

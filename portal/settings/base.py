@@ -22,6 +22,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Demo passwords and the demo_content command exist only when this is on.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# In demo mode the development server (`make run`, runserver) listens on this machine
+# only: the demo accounts' passwords and TOTP secret are published. DEMO_ALLOW_REMOTE=true
+# lets it listen on another address (a demo on the local network, on purpose).
+DEMO_ALLOW_REMOTE = env.bool("DEMO_ALLOW_REMOTE", default=False)
 
 INSTALLED_APPS = [
     "portal.apps.PortalConfig",
@@ -29,17 +33,24 @@ INSTALLED_APPS = [
     "portal.referrals.apps.ReferralsConfig",
     "portal.agenda.apps.AgendaConfig",
     "portal.recruitment.apps.RecruitmentConfig",
+    "portal.screening.apps.ScreeningConfig",
     "courses.apps.CoursesConfig",
     "intervision.apps.IntervisionConfig",
     "newsletter.apps.NewsletterConfig",
-    "wagtail.contrib.forms",
+    "support.apps.SupportConfig",
+    # Above every part: reads them all, none imports it.
+    "reports.apps.ReportsConfig",
+    # Not "wagtail.contrib.forms": the portal has no Wagtail form pages (its forms are
+    # views), and that app's "Formulieren" menu item ORs one queryset per page
+    # permission on every admin page: a coordinator holds one per branch's course
+    # overview, so at 60 branches it cost a quarter of a second (bench/bench_scale.py).
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.apps.UsersAppConfig",  # wagtail.users without role fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -63,8 +74,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /gezond/ and /gezond/web/ for load balancers and monitoring, before host checks,
+    # the HTTPS redirect and sessions (portal/health.py).
+    "portal.health.HealthCheckMiddleware",
+    # After the health check (which answers first), before everything else: redirects,
+    # cached pages and error pages carry the policy too (docs/access.md).
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that queries: a request keeps its database connection to the
+    # end, and a full connection pool is a 503, not a 500 (portal/db.py).
+    "portal.db.RequestConnectionMiddleware",
     # Before sessions and auth: a cached public page costs no session or user lookup.
     "portal.pages.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
+    "portal.middleware.PrivateResponsesMiddleware",
     "portal.middleware.AdminAccessMiddleware",
     "portal.middleware.InvalidFormStatusMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -116,9 +138,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
+elif env.bool("DB_POOL", default=True):
+    # PostgreSQL through a bounded connection pool per process (psycopg_pool). Without
+    # it every runserver thread kept its own connection for CONN_MAX_AGE after its HTTP
+    # connection closed, and a burst of sign-ups ran PostgreSQL out of connections (500
+    # "too many clients"). With the pool a request returns its connection when it ends
+    # (hence CONN_MAX_AGE 0), waits at most DB_POOL_TIMEOUT seconds for one, and then
+    # gets a 503 page with Retry-After (portal/db.py). docs/deployment.md: sizing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 else:
+    # DB_POOL=false: behind an external pooler (PgBouncer) that bounds connections itself.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A request answered 503 because no database connection came free says when to retry.
+DATABASE_BUSY_RETRY_AFTER = env.int("DATABASE_BUSY_RETRY_AFTER", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: one cache every process shares, so a page cleared on publish is cleared
@@ -155,11 +194,24 @@ Q_CLUSTER = {
     "label": _("Taken"),
     "time_zone": "Europe/Amsterdam",
 }
+# Newsletter batches run on a cluster (queue) of their own, so that password,
+# confirmation, reminder, RSVP and referral e-mails never wait behind a newsletter
+# (docs/mail.md). Empty: everything on one cluster.
+NEWSLETTER_CLUSTER = env.str("NEWSLETTER_CLUSTER", default="homestart-newsletter")
+if NEWSLETTER_CLUSTER:
+    Q_CLUSTER["ALT_CLUSTERS"] = {
+        NEWSLETTER_CLUSTER: {"workers": env.int("NEWSLETTER_WORKERS", default=2)}
+    }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    # The ORM broker, minus closing a web request's connection halfway (portal/orm_broker.py).
+    Q_CLUSTER["broker_class"] = "portal.orm_broker.RequestSafeORMBroker"
     Q_CLUSTER["poll"] = 0.5
+
+# /gezond/ reports the task cluster unhealthy when its last heartbeat is older than this.
+HEALTH_CLUSTER_MAX_AGE = env.int("HEALTH_CLUSTER_MAX_AGE", default=60)
 
 # courses: reminders for tomorrow's sessions go out from this hour (Europe/Amsterdam).
 COURSES_REMINDER_HOUR = env.int("COURSES_REMINDER_HOUR", default=10)
@@ -205,12 +257,41 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Rate limits count per client address. Behind N reverse proxies that each append to
+# X-Forwarded-For, set this to N: allauth then takes the address the outermost trusted
+# proxy saw. 0 (the default, and right without a proxy): REMOTE_ADDR, and a forged
+# X-Forwarded-For changes nothing. Too high lets a client pick its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Home-Start portal"
+MFA_ADAPTER = "portal.adapters.MFAAdapter"
+# Staff sessions count only once they passed the code step (portal.middleware.
+# StaffSessionMiddleware); a "trusted browser" skips that step, so it stays off.
+MFA_TRUST_ENABLED = False
+# Wagtail's front-end login (for restricted pages) is allauth's, like the admin's.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # --- Wagtail ------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Home-Start"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+
+
+def base_url_for_address(addrport: str) -> str:
+    """The address people open for a server listening on `addrport` (runserver's form:
+    "8000", "127.0.0.1:8201", "[::1]:8000", "0.0.0.0:8000")."""
+    host, _, port = addrport.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in {"0.0.0.0", "[::]"}:  # noqa: S104 - listening everywhere; linked as localhost
+        host = "localhost"
+    return f"http://{host}:{port}"
+
+
+# Every absolute link (e-mails, calendar feeds, .ics files; page addresses through the
+# default site, see `manage.py set_site_address`) starts with this. `make run` passes its
+# ADDR as PORTAL_ADDR, so links follow the address the site runs on unless this is set.
+WAGTAILADMIN_BASE_URL = (
+    env.str("WAGTAILADMIN_BASE_URL", default="")
+    or base_url_for_address(env.str("PORTAL_ADDR", default="127.0.0.1:8000"))
+).rstrip("/")
 # The admin's own login, password reset and password change would bypass allauth's
 # MFA and rate limits: everything goes through allauth instead.
 WAGTAILADMIN_LOGIN_URL = "account_login"
@@ -248,6 +329,8 @@ LOCALE_PATHS = [
     BASE_DIR / "courses" / "locale",
     BASE_DIR / "intervision" / "locale",
     BASE_DIR / "newsletter" / "locale",
+    BASE_DIR / "support" / "locale",
+    BASE_DIR / "reports" / "locale",
 ]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -258,10 +341,40 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded images and documents: MEDIA_ROOT, or S3-compatible object storage when
+# S3_BUCKET is set, so that several web servers share them (docs/deployment.md). The
+# bucket stays private: documents still go through Wagtail's serve view
+# (WAGTAILDOCS_SERVE_METHOD), which checks who may read them and streams them from the
+# bucket; images get signed addresses that outlive a cached page.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # Without these, boto3's own chain applies (AWS_* variables, instance role).
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_EXPIRE", default=24 * 60 * 60),
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files browsers ask for at the site's root (/favicon.ico, /apple-touch-icon.png), served
+# by WhiteNoise before any view runs.
+# Where images may come from besides this site (Content-Security-Policy img-src): object
+# storage serves them on its own signed addresses.
+CSP_IMG_SRC_EXTRA = env.list("CSP_IMG_SRC_EXTRA", default=["https:"] if S3_BUCKET else [])
+WHITENOISE_ROOT = BASE_DIR / "portal" / "root_files"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Public pages and forms ------------------------------------------------------------
@@ -293,8 +406,16 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=2 * EMAIL_TIMEOUT + 30)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_RETRY_BACKOFF = env.float("NEWSLETTER_RETRY_BACKOFF", default=5.0)
-# Longer waits (a server down for minutes) hand the batch back to the minute schedule.
-NEWSLETTER_MAX_INLINE_WAIT = env.float("NEWSLETTER_MAX_INLINE_WAIT", default=60.0)
+# A batch task stops taking new messages after this share of the task timeout
+# (Q_TIMEOUT) and queues the rest, so a slow relay never gets a batch killed.
+NEWSLETTER_TASK_BUDGET = env.float("NEWSLETTER_TASK_BUDGET", default=0.5)
+# A batch queued this long ago that never started counts as lost and is queued again
+# (django-q2's own notion of a lost task: its `retry`).
+NEWSLETTER_TASK_LOST_AFTER = env.int("NEWSLETTER_TASK_LOST_AFTER", default=Q_CLUSTER["retry"])
+# The relay's own rate, shared by every batch on every cluster (newsletter/pacing.py):
+# messages per second and/or per hour; 0 (the default) is no limit.
+NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=0.0)
+NEWSLETTER_RATE_PER_HOUR = env.float("NEWSLETTER_RATE_PER_HOUR", default=0.0)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -305,14 +426,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Logging: family data never goes into a log line; log records carry ids only.
+# LOG_FORMAT=json writes one JSON object per line (portal/jsonlog.py), for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.jsonlog.JsonFormatter"},
+    },
+    "filters": {"skip_database_busy": {"()": "portal.db.SkipDatabaseBusyErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A 503 for a full connection pool is logged once by portal.db, not as a 500.
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["skip_database_busy"],
+        },
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # fpdf2's font subsetting (demo leaflets) logs every glyph table at INFO.
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -7,7 +7,7 @@ warnings on this profile (checked in CI).
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import MEDIA_STORAGE, SECRET_KEY, env
 
 DEBUG = False
 DEMO_MODE = False
@@ -24,6 +24,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 MFA_TRUST_COOKIE_SECURE = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, or the S3 bucket of S3_BUCKET (base.py, "Files").
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -27,16 +27,34 @@ Q_CLUSTER = {
     "sync": env.bool("Q_SYNC", default=True),
     "name": f"homestart-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
 }
+# The newsletter's own cluster, per xdist worker too (tests start it with
+# Q_CLUSTER_NAME=NEWSLETTER_CLUSTER).
+NEWSLETTER_CLUSTER = f"{Q_CLUSTER['name']}-newsletter"
+Q_CLUSTER["ALT_CLUSTERS"] = {
+    NEWSLETTER_CLUSTER: {"workers": env.int("NEWSLETTER_WORKERS", default=2)}
+}
 # Wagtail's own tasks run at once in tests; tests of the django-q2 hand-over switch
 # the backend on explicitly.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env.str("TEST_CACHE", default="") == "database":
+    # A cluster started by a test that must share the test process's cache (health).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Tests that start many threads at once (overbooking) wait for the pool rather than fail.
+if "pool" in DATABASES["default"].get("OPTIONS", {}) and "DB_POOL_TIMEOUT" not in os.environ:
+    DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = 60.0
 
 # A file database, so that a real django-q2 cluster started by a test (a separate
 # process) can open the same test database. pytest-xdist adds a suffix per worker.

@@ -66,3 +66,32 @@ def course_provider(monkeypatch, only_intervision_providers):
         registry, "agenda_providers", [*registry.agenda_providers, fake_course_provider]
     )
     return fake_course_provider
+
+
+@pytest.fixture
+def supervision_provider(monkeypatch, only_intervision_providers):
+    """Screening's planned supervision talks beside intervision's sessions; registered
+    for the coordinator's own branches, as screening registers it."""
+    from portal.screening.agenda import supervision_agenda
+
+    monkeypatch.setattr(
+        registry, "agenda_providers", [*registry.agenda_providers, supervision_agenda]
+    )
+    assert supervision_agenda in registry.own_branch_agenda_providers
+    return supervision_agenda
+
+
+def plan_talks(branch, number: int) -> None:
+    """`number` active volunteers of `branch`, each with a talk planned next week."""
+    from django.utils import timezone
+
+    from portal.models import VolunteerStatus
+    from portal.screening.models import SupervisionKind, SupervisionPlan
+    from tests.portal.factories import VolunteerFactory
+
+    due_on = timezone.localdate() + datetime.timedelta(days=7)
+    for _ in range(number):
+        volunteer = VolunteerFactory(branch=branch, status=VolunteerStatus.ACTIVE)
+        SupervisionPlan.objects.create(
+            volunteer=volunteer, kind=SupervisionKind.PHONE, due_on=due_on
+        )

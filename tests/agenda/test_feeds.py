@@ -18,7 +18,7 @@ from intervision.services import (
     regenerate_sessions,
 )
 from portal.agenda.services import feed_token_for, regenerate_feed_token
-from tests.agenda.conftest import COURSE_START
+from tests.agenda.conftest import COURSE_START, plan_talks
 from tests.intervision.conftest import NOW
 from tests.intervision.factories import IntervisionGroupFactory, MonthlySeriesFactory
 from tests.portal.factories import VolunteerFactory
@@ -168,6 +168,10 @@ def test_regenerating_from_mijn_agenda_kills_the_old_address_at_once(client_for,
     client = client_for("volunteer")
     old_url = feed_url(volunteer.user)
     assert client.get(old_url).status_code == 200  # cached now
+    # Asked first: opening the confirmation changes nothing.
+    confirm = client.get("/mijn/agenda/nieuw-adres/")
+    assert "Het oude adres werkt dan meteen niet meer" in confirm.content.decode()
+    assert client.get(old_url).status_code == 200
     response = client.post("/mijn/agenda/nieuw-adres/")
     assert response.status_code == 302
     assert client.get(old_url).status_code == 404
@@ -207,6 +211,22 @@ def test_repeat_fetch_of_an_unchanged_feed_is_a_304(
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     # The answer changed the status text: a new body, a new ETag.
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_branch_feed_query_count_does_not_grow_with_sessions_or_talks(
+    client, coordinator, branch, size, django_assert_max_num_queries, supervision_provider
+):
+    for number in range(size):
+        group = IntervisionGroupFactory(branch=branch, name=f"Groep {number}")
+        MonthlySeriesFactory(group=group)
+        regenerate_sessions(group=group, now=NOW)
+    plan_talks(branch, size)
+    url = feed_url(coordinator, "afdelingen")
+    # token and user, groups of the user, branches, sessions, theme meetings, talks
+    with django_assert_max_num_queries(6):
+        found = events(parse(client.get(url)))
+    assert sum(uid.startswith("supervision-") for uid in found) == size
 
 
 def test_waitlisted_items_of_other_parts_are_tentative(client, volunteer, course_provider):

@@ -10,13 +10,16 @@ import io
 import openpyxl
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from courses import services
 from courses.models import Attendance, CourseEnrolment, CourseKind, CoursePage
 from portal.services.volunteers import activation_blockers
 from tests.courses.factories import make_course
+from tests.matrix import DENIED, assert_access
 from tests.portal.factories import VolunteerFactory
+from tests.screening.helpers import tick
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +72,7 @@ def test_grid_shows_participants_by_sessions(client_for, branch, volunteer):
 def test_marking_everyone_present_completes_and_lets_activation_pass(
     client_for, branch, volunteer, coordinator
 ):
-    volunteer.vog_received_on = timezone.localdate()
-    volunteer.save()
+    tick(volunteer, "intake", "vog", "overeenkomst", "geheimhouding")
     course = running_course(branch, participants=[volunteer])
     client = client_for("coordinator")
     response = client.post(
@@ -81,7 +83,7 @@ def test_marking_everyone_present_completes_and_lets_activation_pass(
     assert set(Attendance.objects.values_list("recorded_by", flat=True)) == {coordinator.pk}
     volunteer.refresh_from_db()
     assert volunteer.introduction_course_completed_on == timezone.localdate()
-    assert activation_blockers(volunteer) == []
+    assert activation_blockers(volunteer) == []  # the course filled in the checklist's item
     assert CourseEnrolment.objects.get().completed_on == timezone.localdate()
 
 
@@ -92,10 +94,9 @@ def test_correcting_a_mark_withdraws_completion(client_for, branch, volunteer):
     client.post(grid_url(course), grid_post(course, {(volunteer, 2): "absent"}))
     volunteer.refresh_from_db()
     assert volunteer.introduction_course_completed_on is None
-    assert [b.code for b in activation_blockers(volunteer)] == [
-        "active_needs_vog",
-        "active_needs_course",
-    ]
+    tick(volunteer, "intake", "vog", "overeenkomst", "geheimhouding")
+    [blocker] = activation_blockers(volunteer)
+    assert "Introductiecursus" in str(blocker)
 
 
 def test_training_completion_does_not_touch_the_introduction_date(client_for, branch, volunteer):
@@ -111,9 +112,12 @@ def test_training_completion_does_not_touch_the_introduction_date(client_for, br
 def test_future_sessions_cannot_be_marked(client_for, branch, volunteer):
     course = running_course(branch, weeks_ago=1, participants=[volunteer])
     client = client_for("coordinator")
-    assert text(client.get(grid_url(course))).count("disabled") == 4
+    content = text(client.get(grid_url(course)))
+    # Two sessions held (a week ago and today): two selects, no input for the four to come.
+    assert content.count("<select") == 2
+    assert content.count("nog niet geweest") == 4
     response = client.post(grid_url(course), grid_post(course, {(volunteer, 5): "present"}))
-    assert response.status_code == 302  # the disabled cell is ignored, nothing stored
+    assert response.status_code == 302  # a posted future cell is ignored, nothing stored
     assert not Attendance.objects.exists()
     with pytest.raises(services.ServiceError) as raised:
         services.record_attendance(
@@ -198,7 +202,7 @@ def test_coordinator_cancels_a_place_and_the_waitlist_moves_up(
     services.enrol_volunteer(offering=course, volunteer=second)
     client = client_for("coordinator")
     page = text(client.get(f"/admin/courses/{course.pk}/"))
-    assert "Wachtlijst (1)" in page and second.full_name in page
+    assert "Wachtlijst (1)" in page and escape(second.full_name) in page
     url = f"/admin/courses/{course.pk}/deelnemers/{enrolment.pk}/afmelden/"
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -294,7 +298,8 @@ def test_new_course_starts_with_six_mornings(client_for, branch):
 def test_coordinator_cannot_open_another_branchs_course(client_for, other_branch):
     course = make_course(other_branch)
     client = client_for("coordinator")
-    assert client.get(f"/admin/pages/{course.pk}/edit/").status_code == 403
+    # Wagtail's own page permissions refuse it (tests/courses/test_branch_scope.py).
+    assert_access(client, f"/admin/pages/{course.pk}/edit/", DENIED, role="coordinator")
     assert client.get(f"/admin/courses/{course.pk}/aanwezigheid/").status_code == 404
     listing = text(client.get("/admin/courses/"))
     assert course.title not in listing

@@ -7,7 +7,7 @@ import pytest
 from courses import services
 from courses.models import CourseDocument
 from tests.courses.factories import make_course
-from tests.matrix import LOGIN, ROLES, assert_access
+from tests.matrix import DENIED, LOGIN, ROLES, assert_access
 from tests.pages.factories import document
 from tests.portal.factories import VolunteerFactory
 
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 A, V, C, O, S = ROLES  # noqa: E741
 EVERYONE = dict.fromkeys(ROLES, 200)
 ADMIN = {A: LOGIN, V: 403, C: 200, O: 404, S: 200}
-PAGE_ADMIN = {A: LOGIN, V: 403, C: 200, O: 403, S: 200}
+# Another branch's coordinator is refused by Wagtail's own page permissions (the
+# branch group's rights on its own course page): a redirect to the dashboard.
+PAGE_ADMIN = {A: LOGIN, V: 403, C: 200, O: DENIED, S: 200}
 
 # (name, method, url, expected). In this order: the volunteer signs up, reads the
 # material, then cancels.
@@ -51,6 +53,19 @@ MATRIX = [
         "post",
         "/admin/courses/{id}/deelnemers/{enrolment}/afmelden/",
         {A: LOGIN, V: 403, C: 302, O: 404, S: 302},
+    ),
+    # Without a volunteer chosen: the form again with its message.
+    (
+        "admin_add_participant_post",
+        "post",
+        "/admin/courses/{id}/deelnemers/toevoegen/",
+        {A: LOGIN, V: 403, C: 400, O: 404, S: 400},
+    ),
+    (
+        "admin_add_participant_get",
+        "get",
+        "/admin/courses/{id}/deelnemers/toevoegen/",
+        {A: LOGIN, V: 403, C: 405, O: 405, S: 405},
     ),
 ]
 

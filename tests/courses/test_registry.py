@@ -134,6 +134,12 @@ def test_volunteer_record_shows_courses_in_the_admin(client_for, branch, volunte
     assert "Introductie" in response.content.decode()
 
 
+DUTCH_MONTHS = [
+    *("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"),
+    *("september", "oktober", "november", "december"),
+]
+
+
 def test_demo_content_adds_courses_per_branch_once():
     call_command("demo_content")
     call_command("demo_content")
@@ -144,6 +150,8 @@ def test_demo_content_adds_courses_per_branch_once():
         assert sorted(c.kind for c in courses) == ["introduction", "training"]
         intro = courses.get(kind="introduction")
         assert intro.enrolments.enrolled().exists()
+        first = min(session.date for session in intro.sessions.all())
+        assert intro.title == f"Introductiecursus {DUTCH_MONTHS[first.month - 1]} {first.year}"
         assert intro.offering_starts_at() > timezone.now()
     assert any(
         CoursePage.objects.get(pk=c.pk).enrolments.waitlisted().exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -215,3 +216,23 @@ def test_any_course_id_never_gives_a_500(client, volunteer, course_id):
     client.force_login(volunteer.user)
     response = client.post(f"/cursussen/{course_id}/aanmelden/", {"confirm": "on"})
     assert response.status_code in {302, 404, 409}
+
+
+def test_the_confirmation_box_is_required_in_the_browser_too(client, course, volunteer):
+    client.force_login(volunteer.user)
+    body = client.get(course.url).content.decode()
+    form = re.search(
+        rf'<form method="post" action="{enrol_url(course)}"[^>]*>(.*?)</form>', body, re.S
+    )
+    assert form and "novalidate" not in form[0]
+    assert re.search(r'<input type="checkbox" name="confirm"[^>]*required', form[1])
+
+
+def test_cancelling_a_place_asks_once(client, course, volunteer):
+    services.enrol_volunteer(offering=course, volunteer=volunteer)
+    client.force_login(volunteer.user)
+    body = client.get(course.url).content.decode()
+    confirm = re.search(r'<details class="confirm">(.*?)</details>', body, re.S)[1]
+    assert "Afmelden" in confirm and "Afmelden voor deze cursus?" in confirm
+    assert confirm.count("<button") == 1 and f'action="{cancel_url(course)}"' in confirm
+    assert body.count(f'action="{cancel_url(course)}"') == 1

@@ -50,4 +50,28 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+    return {
+        **browser_context_args,
+        "locale": "nl-NL",
+        "timezone_id": "Europe/Amsterdam",
+        # Fewer animations in flight when axe measures contrast (see settle_animations).
+        "reduced_motion": "reduce",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """A script or style the Content-Security-Policy blocks fails the browser test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", record)
+    yield
+    assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)

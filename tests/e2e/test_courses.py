@@ -6,7 +6,8 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -42,15 +43,20 @@ def test_volunteer_signs_up_sees_place_and_coordinator_marks_attendance(page, li
 
     # Anyone sees the overview and the course, with places left.
     page.goto(f"{live_server.url}{course.get_parent().url}")
-    assert page.get_by_text("Nog 1 plaats vrij").is_visible()
+    expect(page.get_by_text("Nog 1 plaats vrij")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Introductiecursus voorjaar").click()
-    assert page.get_by_role("link", name="Inloggen om je aan te melden").is_visible()
+    expect(page.get_by_role("link", name="Inloggen om je aan te melden")).to_be_visible()
     assert_accessible(page)
 
     log_in(page, live_server, volunteer.email)
     page.wait_for_url(re.compile(r"/mijn/$"))
     page.goto(f"{live_server.url}{course.url}")
+
+    # The browser itself refuses a sign-up without the confirmation.
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    assert page.locator("input[name=confirm]").evaluate("box => box.validity.valueMissing")
+    assert not course.enrolments.exists()
 
     # By keyboard: tick the confirmation, move to the button, press it.
     page.get_by_label(re.compile("Ik kan bij alle bijeenkomsten zijn")).focus()
@@ -59,11 +65,11 @@ def test_volunteer_signs_up_sees_place_and_coordinator_marks_attendance(page, li
     assert page.evaluate("document.activeElement.textContent.trim()") == "Aanmelden"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"#mijn-plaats$"))
-    assert page.get_by_text(
-        "Je bent ingeschreven. Je krijgt een bevestiging per e-mail."
-    ).is_visible()
-    assert page.get_by_text("Je bent ingeschreven voor deze cursus.").is_visible()
-    assert page.get_by_text("Nog 0 van de 1 plaatsen vrij").is_visible()
+    expect(
+        page.get_by_text("Je bent ingeschreven. Je krijgt een bevestiging per e-mail.")
+    ).to_be_visible()
+    expect(page.get_by_text("Je bent ingeschreven voor deze cursus.")).to_be_visible()
+    expect(page.get_by_text("Nog 0 van de 1 plaatsen vrij")).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download_info:
@@ -77,9 +83,16 @@ def test_volunteer_signs_up_sees_place_and_coordinator_marks_attendance(page, li
     page.get_by_label(re.compile("Ik kan bij alle bijeenkomsten zijn")).check()
     page.get_by_role("button", name="Op de wachtlijst").click()
     page.wait_for_url(re.compile(r"#mijn-plaats$"))
-    assert page.get_by_text("Je staat op de wachtlijst, op plaats 1.").first.is_visible()
+    expect(page.get_by_text("Je staat op de wachtlijst, op plaats 1.").first).to_be_visible()
     assert_accessible(page)
 
+    # Leaving the waitlist asks one question first.
+    page.get_by_text("Van de wachtlijst af", exact=True).click()
+    expect(page.get_by_text("Je verliest je plaats op de wachtlijst.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, haal me van de wachtlijst").click()
+    page.wait_for_url(re.compile(r"#mijn-plaats$"))
+    expect(page.get_by_text("Je bent afgemeld.")).to_be_visible()
     # The coordinator marks the first session, held today, in the admin.
     past = make_course(
         branch, title="Lopende cursus", kind="training", first_date=today, sessions=2
@@ -98,7 +111,9 @@ def test_volunteer_signs_up_sees_place_and_coordinator_marks_attendance(page, li
     page.wait_for_url(re.compile(r"/admin/$"))
     page.goto(f"{live_server.url}/admin/courses/{past.pk}/aanwezigheid/")
     assert_accessible(page)  # the grid itself (Wagtail's own success message fails contrast)
-    cell = f"{volunteer.full_name}, {today:%d-%m-%Y}"
+    # One label per cell: the participant and the day, as a screen reader reads it.
+    with translation.override("nl"):
+        cell = f"{volunteer.full_name}, {date_format(today, 'l j F')}"
     page.get_by_label(cell, exact=True).select_option("present")
     page.get_by_role("button", name="Aanwezigheid opslaan").click()
     expect(page.get_by_text(re.compile("Aanwezigheid opgeslagen"))).to_be_visible()

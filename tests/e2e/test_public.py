@@ -12,11 +12,14 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
+from portal.models import Municipality
 from portal.pages.leaflets import build_leaflet_pdf
 from portal.referrals.models import Referral
 from portal.referrals.services import change_referral_status
 from tests.e2e.helpers import assert_accessible, assert_lang_and_dir
+from tests.migrated_data import ensure_municipalities
 from tests.pages.conftest import build_public_site
 from tests.pages.factories import translate
 from tests.portal.factories import TEST_PASSWORD, current_totp_code
@@ -26,6 +29,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def public_site(branch):
+    # Two municipalities: the postcode cannot decide, so the referrer chooses one.
+    ensure_municipalities()
+    branch.working_area.set(Municipality.objects.filter(name__in=["Utrecht", "Nieuwegein"]))
+    branch.save()
     return build_public_site(branch)
 
 
@@ -38,7 +45,7 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     # The referrer reads the referral route.
     page.goto(f"{live_server.url}{public_site.referrers.url}")
     assert_lang_and_dir(page, "nl")
-    assert page.get_by_role("heading", name="Voor verwijzers", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Voor verwijzers", level=1)).to_be_visible()
     assert page.locator("ol.steps > li").count() == 8
     assert_accessible(page)
 
@@ -69,7 +76,6 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     page.get_by_label("Naam van de ouder(s)").fill("Yasmina Haddouchi")
     page.get_by_label("Telefoonnummer van het gezin").fill("06 98765432")
     page.get_by_label("Postcode van het gezin").fill("3531 AB")
-    page.get_by_label("Woonplaats").fill("Utrecht")
     page.get_by_label("Taal die het gezin het liefst spreekt").select_option("ar")
     page.get_by_label("Aantal kinderen").fill("2")
     page.get_by_label("Leeftijden van de kinderen").fill("0, 3")
@@ -77,21 +83,24 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     page.get_by_label("De hulpvraag in een paar zinnen").fill(
         "Moeder voelt zich alleen sinds de verhuizing."
     )
-    # First without consent: a Dutch error, the input kept.
+    # First without consent and without the municipality: Dutch errors, the input kept.
     page.get_by_role("button", name="Aanmelding versturen").click()
-    assert page.get_by_role("alert").is_visible()
-    assert page.get_by_text(
-        "Meld een gezin alleen aan als de ouders ervan weten"
-    ).first.is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(
+        page.get_by_text("Meld een gezin alleen aan als de ouders ervan weten").first
+    ).to_be_visible()
+    expect(page.get_by_text("Kies de gemeente waar het gezin woont.").first).to_be_visible()
     assert_accessible(page)
     assert not Referral.objects.exists()
+    page.get_by_label("Gemeente waar het gezin woont").select_option(label="Utrecht")
     page.get_by_label("De ouders weten van deze aanmelding").check()
     page.get_by_role("button", name="Aanmelding versturen").click()
     page.wait_for_url(re.compile(r"/bedankt/$"))
-    assert page.get_by_role("heading", name="Bedankt voor de aanmelding").is_visible()
+    expect(page.get_by_role("heading", name="Bedankt voor de aanmelding")).to_be_visible()
     assert_accessible(page)
     referral = Referral.objects.get()
     assert referral.branch.name == "Home-Start Utrecht"
+    assert referral.cbs_municipality.cbs_code == "GM0344"
     assert "Haddouchi" not in page.url
     notice = (
         smtp_server.messages_to(coordinator.email)[0].message.get_body(("plain",)).get_content()
@@ -113,7 +122,7 @@ def test_referrer_refers_a_family_and_hears_when_support_starts(
     page.goto(f"{live_server.url}/admin/referrals/")
     page.get_by_role("link", name=referral.reference).click()
     page.wait_for_url(re.compile(re.escape(admin_link) + "$"))
-    assert page.get_by_text("Yasmina Haddouchi").first.is_visible()
+    expect(page.get_by_text("Yasmina Haddouchi").first).to_be_visible()
     page.get_by_label("Nieuwe status").select_option("support_started")
     page.get_by_role("button", name=re.compile("Opslaan")).first.click()
     page.wait_for_url(re.compile(r"/admin/referrals/$"))
@@ -164,7 +173,7 @@ def test_every_public_page_type_passes_axe(page, live_server, public_site):
     # A form sent back with errors, and the keyboard's way to the content.
     page.goto(f"{live_server.url}{public_site.volunteering.url}")
     page.get_by_role("button", name="Aanmelding versturen").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Naar de inhoud"

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from portal.models import Volunteer
 from tests.e2e.helpers import assert_accessible, assert_lang_and_dir
@@ -48,7 +49,7 @@ def test_new_volunteer_signs_up_confirms_logs_in_and_edits_profile(page, live_se
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/mijn/$"))
-    assert page.get_by_role("heading", name="Mijn Home-Start").is_visible()
+    expect(page.get_by_role("heading", name="Mijn Home-Start")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Gegevens wijzigen").click()
@@ -58,7 +59,7 @@ def test_new_volunteer_signs_up_confirms_logs_in_and_edits_profile(page, live_se
     page.get_by_label("dinsdag ochtend").check()
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(r"/mijn/$"))
-    assert page.get_by_text("Je gegevens zijn opgeslagen.").is_visible()
+    expect(page.get_by_text("Je gegevens zijn opgeslagen.")).to_be_visible()
     assert_accessible(page)
 
     volunteer = Volunteer.objects.get(user__email="lotte@example.org")
@@ -80,8 +81,8 @@ def test_bad_profile_input_shows_dutch_errors_in_the_browser(page, live_server):
     page.goto(f"{live_server.url}/mijn/gegevens/")
     page.get_by_label("Postcode").fill("12345")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("alert").is_visible()
-    assert page.get_by_text("Vul een Nederlandse postcode in").first.is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_text("Vul een Nederlandse postcode in").first).to_be_visible()
     assert_accessible(page)
     volunteer.refresh_from_db()
     assert volunteer.postcode == "3511 AB"

@@ -9,6 +9,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.html import escape
 
 from intervision.models import Attendance, IntervisionGroup, IntervisionSession, SessionStatus
 from intervision.services import add_session_note
@@ -173,7 +174,7 @@ def test_attendance_is_recorded_per_session(client_for, group, volunteer, branch
     )
     client = client_for("coordinator")
     url = f"/admin/intervision_session/attendance/{held.pk}/"
-    assert absent.full_name in client.get(url).content.decode()
+    assert escape(absent.full_name) in client.get(url).content.decode()
     response = client.post(url, {"present": [volunteer.pk]})
     assert response.status_code == 302
     assert dict(Attendance.objects.filter(session=held).values_list("volunteer_id", "present")) == {
@@ -200,7 +201,7 @@ def test_attendance_refuses_strangers_junk_and_future_sessions(
 
 
 def test_another_branch_sees_no_group_session_or_note(client_for, group, session, coordinator):
-    add_session_note(session=session, author=coordinator, text=NOTE)
+    add_session_note(session=session, author=coordinator, text=NOTE, now=session.end)
     own = client_for("coordinator")
     assert "Dinsdaggroep" in own.get("/admin/intervision_group/").content.decode()
     assert "Dinsdaggroep" in own.get("/admin/intervision_session/").content.decode()
@@ -233,7 +234,7 @@ def test_another_branch_sees_no_group_session_or_note(client_for, group, session
 def test_branch_coordinator_sees_the_notes_in_the_admin_national_staff_do_not(
     client_for, session, coordinator
 ):
-    add_session_note(session=session, author=coordinator, text=NOTE)
+    add_session_note(session=session, author=coordinator, text=NOTE, now=session.end)
     url = f"/admin/intervision_session/edit/{session.pk}/"
     assert NOTE in client_for("coordinator").get(url).content.decode()
     response = client_for("staff").get(url)

@@ -1,5 +1,5 @@
 """Attendance: the rate on the volunteer's record, three missed sessions in a row, and
-the weekly digest to coordinators (its schedule made by a data migration)."""
+intervision's section of the coordinators' weekly digest."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django_q.models import Schedule
 from intervision.models import IntervisionSession
 from intervision.services import (
     attendance_summary,
-    queue_absence_digests,
     record_attendance,
     volunteers_missing_in_a_row,
 )
-from intervision.tasks import send_absence_digest
+from portal.services.digest import queue_weekly_digests
+from portal.tasks import send_weekly_digest
 from tests.intervision.conftest import NOW
 from tests.intervision.factories import IntervisionGroupFactory
 from tests.portal.factories import VolunteerFactory
@@ -96,8 +96,8 @@ def test_rate_shows_on_the_volunteers_record_in_the_admin(client_for, team, coor
 
 
 def test_weekly_digest_schedule_exists_after_migrate():
-    schedule = Schedule.objects.get(name__startswith="intervision: weekly digest")
-    assert schedule.func == "intervision.tasks.queue_absence_digests"
+    assert not Schedule.objects.filter(name__startswith="intervision: weekly digest").exists()
+    schedule = Schedule.objects.get(func="portal.tasks.queue_weekly_digests")
     assert schedule.schedule_type == Schedule.WEEKLY and schedule.repeats == -1
     assert Schedule.objects.filter(func="intervision.tasks.invite_upcoming_sessions").exists()
     assert Schedule.objects.filter(func="intervision.tasks.extend_all_series").exists()
@@ -116,13 +116,14 @@ def test_weekly_digest_tells_the_branch_coordinators_over_smtp(
     for session in held_sessions(group, 3):
         record_attendance(session=session, present_ids=[steady.pk, volunteer.pk], by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert queue_absence_digests() == 1
+        assert queue_weekly_digests() == 1
     (message,) = smtp_server.messages_to(coordinator.email)
     text = message.message.get_body(("plain",)).get_content()
+    assert "Drie keer achter elkaar afwezig bij intervisie" in text
     assert "Ayla Weg" in text
     assert f"http://testserver/admin/portal_volunteer/edit/{absent.pk}/" in text
     assert "Sterre" not in text and "Anouk" not in text
-    assert "drie keer achter elkaar afwezig" in message.message["Subject"]
+    assert message.message["Subject"].endswith("je weekoverzicht")
     assert smtp_server.messages_to(other_branch_coordinator.email) == []
 
 
@@ -131,5 +132,5 @@ def test_no_digest_when_nobody_missed_three(smtp_server, team, coordinator):
     group = team[0]
     for session in held_sessions(group, 2):
         record_attendance(session=session, present_ids=[], by=coordinator)
-    send_absence_digest(group.branch_id)
+    send_weekly_digest(group.branch_id)
     assert smtp_server.messages == []

@@ -3,6 +3,8 @@ them; the form reminds the writer not to name families."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,10 +19,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 NOTE = "Besproken: hoe je een bezoek afsluit als een ouder blijft praten."
 
 
+@pytest.fixture
+def session(session, frozen_clock):
+    """A report is written once the meeting has begun: the clock moves to its middle."""
+    frozen_clock.move_to(session.start + datetime.timedelta(hours=1))
+    return session
+
+
 def test_member_writes_a_note_and_the_form_reminds_them_not_to_name_families(client_for, session):
     client = client_for("volunteer")
     page = client.get(f"/intervisie/sessie/{session.pk}/").content.decode()
-    assert "Noem geen gezinnen" in page
+    assert page.count("Noem geen gezinnen") == 1  # one privacy notice, tied to the field
+    assert 'aria-describedby="geen-gezinnen"' in page and 'id="geen-gezinnen"' in page
     response = client.post(f"/intervisie/sessie/{session.pk}/verslag/", {"text": NOTE})
     assert response.status_code == 302
     assert SessionNote.objects.get().text == NOTE
@@ -87,3 +97,17 @@ def test_note_form_never_500s(client_for, session, text):
         f"/intervisie/sessie/{session.pk}/verslag/", {"text": text}
     )
     assert response.status_code in (302, 400)
+
+
+def test_no_report_before_the_meeting_has_begun(client_for, session, frozen_clock, coordinator):
+    frozen_clock.move_to(session.start - datetime.timedelta(minutes=5))
+    client = client_for("volunteer")
+    page = client.get(f"/intervisie/sessie/{session.pk}/").content.decode()
+    assert "Verslag" not in page and "Noem geen gezinnen" not in page
+    response = client.post(f"/intervisie/sessie/{session.pk}/verslag/", {"text": NOTE})
+    assert response.status_code == 400
+    assert "als de bijeenkomst begonnen is" in response.content.decode()
+    with pytest.raises(ServiceError) as refused:
+        add_session_note(session=session, author=coordinator, text=NOTE)
+    assert refused.value.code == "not_held"
+    assert not SessionNote.objects.exists()

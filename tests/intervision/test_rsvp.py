@@ -4,6 +4,7 @@ works without logging in; expired and altered links get a clear Dutch page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import signing
@@ -54,15 +55,28 @@ def test_non_member_cancelled_and_started_sessions_are_refused(session, voluntee
     assert not Rsvp.objects.exists()
 
 
+def visible_text(html: str) -> str:
+    html = re.sub(
+        r'<(\w+)[^>]*class="[^"]*visually-hidden[^"]*"[^>]*>.*?</\1>', " ", html, flags=re.S
+    )
+    return re.sub(r"<[^>]+>", " ", html)
+
+
 def test_member_answers_on_the_session_page(client_for, session):
     client = client_for("volunteer")
     page = client.get(f"/intervisie/sessie/{session.pk}/")
     assert page.status_code == 200
-    assert "Kom je?" in page.content.decode()
+    body = page.content.decode()
+    # One question, as the legend of the choices, and nothing chosen before an answer.
+    assert visible_text(body).count("Kom je?") == 1
+    assert '<legend id="id_answer_legend" class="card-question">Kom je?</legend>' in body
+    assert "checked" not in body
     response = client.post(f"/intervisie/sessie/{session.pk}/antwoord/", {"answer": "yes"})
     assert response.status_code == 302
     assert Rsvp.objects.get().answer == "yes"
-    assert "Je antwoord: ik kom" in client.get(f"/intervisie/sessie/{session.pk}/").content.decode()
+    after = client.get(f"/intervisie/sessie/{session.pk}/").content.decode()
+    assert "Je antwoord: ik kom" in after
+    assert re.search(r'value="yes"[^>]*checked', after)  # the answer given is the one chosen
 
 
 @given(answer=st.one_of(st.text(max_size=20), st.none()))
@@ -81,6 +95,9 @@ def test_the_email_link_works_without_logging_in(client, session, volunteer):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Kom je naar de intervisie?" in body and "Dinsdaggroep" in body
+    assert visible_text(body).count("Kom je") == 2  # the page title and the heading
+    assert re.search(r'value="no"[^>]*checked', body)  # the answer clicked in the e-mail
+    assert "checked" not in client.get(url).content.decode()  # no click, no answer yet
     # Opening the link changes nothing (mail scanners open links too).
     assert not Rsvp.objects.exists()
     response = client.post(url, {"answer": "no"})

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Site
 
 from newsletter.models import Audience, NewsletterIndexPage, NewsletterPage
-from newsletter.page_permissions import ensure_newsletter_page_permissions
+from newsletter.page_permissions import branch_archive, ensure_newsletter_page_permissions
 from portal.models import User, Volunteer, VolunteerStatus
 from portal.models.volunteers import VolunteerStatusChange
 from tests.pages.factories import home_page
@@ -30,7 +30,8 @@ BODY = stream(
 
 
 def newsletter_index() -> NewsletterIndexPage:
-    existing = NewsletterIndexPage.objects.first()
+    """The national archive (its branch archives come with it)."""
+    existing = NewsletterIndexPage.objects.filter(branch__isnull=True).first()
     if existing is not None:
         return existing
     rebuilt = not Site.objects.filter(is_default_site=True).exists()
@@ -45,6 +46,16 @@ def newsletter_index() -> NewsletterIndexPage:
     return index
 
 
+def archive_for(audience: str, branches) -> NewsletterIndexPage:
+    """Where the "write" screen puts a newsletter: the archive of its (first) branch, the
+    national one for a national audience."""
+    national = newsletter_index()
+    branches = sorted(branches, key=lambda branch: branch.pk)
+    if audience == Audience.ALL_VOLUNTEERS or not branches:
+        return national
+    return branch_archive(branches[0], national=national)
+
+
 def make_newsletter(
     *,
     audience: str = Audience.BRANCHES,
@@ -55,9 +66,10 @@ def make_newsletter(
     body: str = BODY,
     title: str = "Nieuwsbrief",
     owner=None,
+    index: NewsletterIndexPage | None = None,
     **fields,
 ) -> NewsletterPage:
-    index = newsletter_index()
+    index = index or archive_for(audience, branches)
     page = NewsletterPage(
         title=title,
         subject=fields.pop("subject", f"{title}: onderwerp"),

@@ -2,12 +2,15 @@
 its processes at once) in the middle of a send to 2000 recipients and started again.
 Afterwards every recipient has exactly one message at the SMTP server, apart from at
 most one per worker marked uncertain, and the delivery records agree with the server.
+A worker killed between the claim and DATA leaves nothing uncertain: that delivery is
+sent after the restart.
 """
 
 import pytest
 
 from newsletter import services
 from newsletter.models import Delivery, DeliveryStatus, Send, SendStatus
+from newsletter.schedules import ensure_schedules
 from tests.newsletter.factories import make_newsletter, make_volunteers
 from tests.services import wait_until
 
@@ -19,10 +22,28 @@ def cluster_env(smtp_server) -> dict[str, str]:
     return {
         "TEST_EMAIL_URL": smtp_server.url,
         "Q_WORKERS": str(WORKERS),
+        "NEWSLETTER_WORKERS": str(WORKERS),
         # A dead holder is recognised within two seconds; small batches.
         "NEWSLETTER_LEASE_SECONDS": "2",
         "NEWSLETTER_RETRY_BACKOFF": "0.05",
     }
+
+
+class Clusters:
+    """The site's cluster and the newsletter's, started, killed and stopped together."""
+
+    def __init__(self, q_cluster, **env: str):
+        from django.conf import settings
+
+        self.site = q_cluster(**env)
+        self.newsletter = q_cluster(Q_CLUSTER_NAME=settings.NEWSLETTER_CLUSTER, **env)
+
+    def kill(self) -> None:
+        self.newsletter.kill()
+        self.site.kill()
+
+    def output(self) -> str:
+        return self.site.output()[-1500:] + self.newsletter.output()[-3000:]
 
 
 @pytest.mark.cluster
@@ -35,7 +56,8 @@ def test_killed_cluster_resumes_and_everyone_gets_exactly_one(
     settings.NEWSLETTER_BATCH_SIZE = 50
     people = make_volunteers(branch, RECIPIENTS)
     page = make_newsletter(branches=[branch])
-    cluster = q_cluster(**cluster_env(smtp_server))
+    ensure_schedules()
+    cluster = Clusters(q_cluster, **cluster_env(smtp_server))
     send = services.schedule_send(page_id=page.pk, user=staff)
 
     assert wait_until(
@@ -46,7 +68,7 @@ def test_killed_cluster_resumes_and_everyone_gets_exactly_one(
     assert at_kill < RECIPIENTS, "the send finished before the kill"
     assert Send.objects.get(pk=send.pk).status == SendStatus.SENDING
 
-    restarted = q_cluster(**cluster_env(smtp_server))
+    restarted = Clusters(q_cluster, **cluster_env(smtp_server))
     assert wait_until(
         lambda: Send.objects.get(pk=send.pk).status == SendStatus.DONE, timeout=120, interval=0.1
     ), restarted.output()[-3000:]
@@ -67,3 +89,41 @@ def test_killed_cluster_resumes_and_everyone_gets_exactly_one(
     counts = services.progress(send_id=send.pk)
     assert counts["left"] == 0
     assert counts["sent"] + counts["uncertain"] == RECIPIENTS
+
+
+@pytest.mark.cluster
+@pytest.mark.xdist_group("cluster")
+@pytest.mark.django_db(transaction=True)
+def test_killed_between_claim_and_data_is_sent_after_resume(
+    q_cluster, smtp_server, settings, branch, staff
+):
+    settings.NEWSLETTER_BATCH_SIZE = 50
+    people = make_volunteers(branch, 200)
+    held = people[70].email
+    smtp_server.stall_recipients.add(held)  # the worker waits for RCPT's answer
+    ensure_schedules()
+    cluster = Clusters(q_cluster, **cluster_env(smtp_server))
+    send = services.schedule_send(page_id=make_newsletter(branches=[branch]).pk, user=staff)
+    in_flight = Delivery.objects.filter(send=send, email=held)
+    assert wait_until(
+        lambda: in_flight.filter(status=DeliveryStatus.SENDING, data_at__isnull=True).exists(),
+        timeout=60,
+        interval=0.05,
+    ), cluster.output()
+    cluster.kill()
+    smtp_server.stall_recipients.clear()
+
+    restarted = Clusters(q_cluster, **cluster_env(smtp_server))
+    assert wait_until(
+        lambda: Send.objects.get(pk=send.pk).status == SendStatus.DONE, timeout=120, interval=0.1
+    ), restarted.output()
+    received = smtp_server.count_by_recipient()
+    assert received[held] == 1
+    assert in_flight.get().status == DeliveryStatus.SENT
+    assert max(received.values()) == 1
+    records = dict(Delivery.objects.filter(send=send).values_list("email", "status"))
+    # Only a delivery another worker had taken into DATA may be uncertain.
+    assert list(records.values()).count(DeliveryStatus.UNCERTAIN) <= WORKERS - 1
+    for email, status in records.items():
+        if status == DeliveryStatus.SENT:
+            assert received.get(email) == 1, email

@@ -6,7 +6,9 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from newsletter.models import Audience, NewsletterPage
+from newsletter.page_permissions import branch_archive
 from newsletter.rendering import render_newsletter
+from portal.models import Volunteer
 from tests.matrix import DENIED, assert_access
 from tests.newsletter.factories import make_newsletter, newsletter_index, stream
 
@@ -61,12 +63,14 @@ def test_email_has_inlined_css_absolute_links_and_markers(branch):
 def test_private_newsletter_is_for_its_readers_only(
     client, branch, other_branch, volunteer, other_volunteer, coordinator
 ):
-    page = make_newsletter(branches=[branch])
+    page = make_newsletter(branches=[branch], statuses=["active"])
     response = client.get(page.url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(other_volunteer.user)
     assert client.get(page.url).status_code == 403
     client.force_login(volunteer.user)
+    assert client.get(page.url).status_code == 403  # "applied": not in the audience
+    Volunteer.objects.filter(pk=volunteer.pk).update(status="active")
     assert client.get(page.url).status_code == 200
     client.force_login(coordinator)
     assert client.get(page.url).status_code == 200
@@ -97,7 +101,7 @@ def _form(branch_ids, audience="branches"):
 def test_coordinator_editing_the_posted_branch_ids_is_refused(
     client, coordinator, branch, other_branch
 ):
-    index = newsletter_index()
+    index = branch_archive(branch, national=newsletter_index())
     client.force_login(coordinator)
     url = reverse("wagtailadmin_pages:add", args=("newsletter", "newsletterpage", index.pk))
     assert client.get(url).status_code == 200

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsletter import services
 from newsletter.models import Audience, Delivery, DeliveryStatus, Send, SendStatus, Subscription
 from newsletter.rendering import unsubscribe_token
+from portal.models import Volunteer
 from tests.matrix import DENIED, LOGIN, assert_access
 from tests.newsletter.factories import make_newsletter, make_volunteers
 
@@ -70,6 +71,11 @@ def test_permission_matrix_admin_screens(client_for, branch_newsletter, sent):
             [LOGIN, 403, 200, 404, 200],
         ),
         (reverse("newsletter_admin:cancel", args=[send_id]), "post", [LOGIN, 403, 302, 404, 302]),
+        (
+            reverse("newsletter_admin:resend_uncertain", args=[send_id]),
+            "post",
+            [LOGIN, 403, 302, 404, 302],
+        ),
     ]
     for url, method, expected in cases:
         for role, outcome in zip(
@@ -227,7 +233,8 @@ def test_archive_lists_sent_newsletters_newest_first_for_the_reader(
             scheduled_at=timezone.now(),
             started_at=timezone.now() + datetime.timedelta(minutes=number),
         )
-    volunteer.status = "active"
+    # The newsletters go to active volunteers: both readers are in their audience.
+    Volunteer.objects.filter(pk__in=[volunteer.pk, other_volunteer.pk]).update(status="active")
     client.force_login(volunteer.user)
     html = client.get(reverse("newsletter:archive")).content.decode()
     assert html.index("Nieuwer nieuws") < html.index("Ouder nieuws")
@@ -326,3 +333,93 @@ def test_data_download_holds_the_newsletter_share(client, volunteer, sent):
     data = json.loads(client.get(reverse("portal:download_data")).content)
     assert data["newsletter"]["subscribed"] is True
     assert data["newsletter"]["received"][0]["subject"] == sent.subject
+
+
+def test_the_send_page_reads_right_at_every_stage(
+    client, coordinator, branch, branch_newsletter, unsubscribe, django_capture_on_commit_callbacks
+):
+    people = make_volunteers(branch, 3)
+    unsubscribe(people[0])
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=False):  # queued, not started yet
+        send = services.schedule_send(page_id=branch_newsletter.pk, user=coordinator)
+    page = client.get(reverse("newsletter_admin:progress", args=[send.pk])).content.decode()
+    assert "Wordt klaargezet om te versturen" in page and "Gepland" not in page
+    assert 'value="0"' in page  # the bar starts empty
+    assert reverse("wagtailadmin_pages:edit", args=[branch_newsletter.pk]) in page
+    assert reverse("newsletter_admin:sends") in page
+
+    with django_capture_on_commit_callbacks(execute=False):
+        services.start_send(send_id=send.pk)
+    url = reverse("newsletter_admin:progress_json", args=[send.pk])
+    data = client.get(url).json()
+    # Sending, nobody reached yet: empty, whoever unsubscribed aside.
+    assert data["status_label"] == "Wordt verstuurd" and data["skipped"] == 1
+    assert data["percent"] == 0
+    page = client.get(reverse("newsletter_admin:progress", args=[send.pk])).content.decode()
+    assert "Wordt verstuurd" in page and "Gepland" not in page
+
+
+def test_uncertain_deliveries_are_listed_with_their_answer_and_resent_on_request(
+    client, coordinator, branch, branch_newsletter, django_capture_on_commit_callbacks
+):
+    make_volunteers(branch, 2)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        send = services.schedule_send(page_id=branch_newsletter.pk, user=coordinator)
+    delivery = Delivery.objects.filter(send=send).order_by("pk").first()
+    answer = "onderbroken tijdens het versturen (Connection reset)"
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.UNCERTAIN, answer=answer, finished_at=timezone.now()
+    )
+    page = client.get(reverse("newsletter_admin:progress", args=[send.pk])).content.decode()
+    assert delivery.email in page and answer in page
+    assert "1 onzekere opnieuw versturen" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("newsletter_admin:resend_uncertain", args=[send.pk]))
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert Send.objects.get(pk=send.pk).status == SendStatus.DONE
+    # Nothing left to resend: a clear message, no error.
+    response = client.post(
+        reverse("newsletter_admin:resend_uncertain", args=[send.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "Er zijn geen onzekere bezorgingen" in response.content.decode()
+
+
+def test_write_newsletter_leads_to_a_new_newsletter_under_the_archive(
+    client_for, client, editor, branch, other_branch, branch_newsletter
+):
+    """ "Nieuwsbrief schrijven" in the menu: one click to the page editor, where a
+    coordinator can only address their own branch."""
+    index = branch_newsletter.get_parent()
+    add_url = reverse("wagtailadmin_pages:add", args=["newsletter", "newsletterpage", index.pk])
+    for role, outcome in zip(
+        ("anonymous", "volunteer", "coordinator", "other_coordinator", "staff"),
+        [LOGIN, 403, 302, 302, 302],
+        strict=True,
+    ):
+        assert_access(client_for(role), reverse("newsletter_admin:write"), outcome, role=role)
+    client.force_login(editor)
+    assert_access(client, reverse("newsletter_admin:write"), DENIED, role="editor")
+
+    client = client_for("coordinator")
+    response = client.get(reverse("newsletter_admin:write"))
+    assert response.url == add_url
+    form = client.get(add_url).content.decode()
+    assert branch.name in form
+    assert other_branch.name not in form
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Nieuwsbrief schrijven" in menu
+
+
+def test_write_newsletter_without_an_archive_says_what_to_do(client_for):
+    from newsletter.models import NewsletterIndexPage
+
+    NewsletterIndexPage.objects.all().delete()
+    response = client_for("coordinator").get(reverse("newsletter_admin:write"), follow=True)
+    assert response.status_code == 200
+    assert "nog geen nieuwsbriefarchief" in response.content.decode()

@@ -3,9 +3,11 @@ import io
 
 import openpyxl
 import pytest
+from django.utils.html import escape
 
 from portal.models import VolunteerStatus
 from tests.portal.factories import VolunteerFactory
+from tests.screening.helpers import tick
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,8 @@ def form_data(volunteer, **changes):
 
 def test_list_shows_only_the_coordinators_branch(client_for, volunteer, other_volunteer):
     content = client_for("coordinator").get(INDEX).content.decode()
-    assert volunteer.full_name in content
-    assert other_volunteer.full_name not in content
+    assert escape(volunteer.full_name) in content
+    assert escape(other_volunteer.full_name) not in content
 
 
 def test_list_names_link_to_the_volunteers_record(client_for, volunteer):
@@ -46,15 +48,15 @@ def test_list_names_link_to_the_volunteers_record(client_for, volunteer):
 
 def test_national_staff_see_every_branch(client_for, volunteer, other_volunteer):
     content = client_for("staff").get(INDEX).content.decode()
-    assert volunteer.full_name in content and other_volunteer.full_name in content
+    assert escape(volunteer.full_name) in content and escape(other_volunteer.full_name) in content
 
 
 def test_search_never_finds_another_branchs_volunteer(client_for, volunteer, other_volunteer):
     client = client_for("coordinator")
     response = client.get(INDEX + "results/", {"q": other_volunteer.user.last_name})
-    assert other_volunteer.full_name not in response.content.decode()
+    assert escape(other_volunteer.full_name) not in response.content.decode()
     response = client.get(INDEX + "results/", {"q": volunteer.user.last_name})
-    assert volunteer.full_name in response.content.decode()
+    assert escape(volunteer.full_name) in response.content.decode()
 
 
 def test_filter_by_status_and_the_branch_filter_offers_only_own_branches(
@@ -63,7 +65,7 @@ def test_filter_by_status_and_the_branch_filter_offers_only_own_branches(
     active = VolunteerFactory(branch=branch, status=VolunteerStatus.ACTIVE)
     client = client_for("coordinator")
     content = client.get(INDEX, {"status": "active"}).content.decode()
-    assert active.full_name in content and volunteer.full_name not in content
+    assert escape(active.full_name) in content and escape(volunteer.full_name) not in content
     page = client.get(INDEX).content.decode()
     assert branch.name in page and other_branch.name not in page
 
@@ -80,7 +82,7 @@ def test_export_holds_only_own_branch(client_for, volunteer, other_volunteer, ex
         assert rows[0][0] == "Naam"
     else:
         text = body.decode()
-    assert volunteer.full_name in text
+    assert volunteer.full_name in text  # an export, not HTML: nothing escaped
     assert other_volunteer.full_name not in text
 
 
@@ -115,7 +117,10 @@ def test_activation_refused_in_the_admin_with_the_rule_message(client_for, branc
         edit_url(volunteer), form_data(volunteer, new_status="active")
     )
     assert response.status_code == 400
-    assert "pas actief worden als de VOG is ontvangen" in response.content.decode()
+    assert (
+        "Nog te doen voordat de vrijwilliger actief kan worden: Intakegesprek"
+        in response.content.decode()
+    )
     volunteer.refresh_from_db()
     assert volunteer.status == VolunteerStatus.IN_TRAINING
     assert volunteer.status_changes.count() == 1
@@ -127,6 +132,7 @@ def test_activation_in_the_admin_with_vog_date_in_the_same_save(client_for, bran
         status=VolunteerStatus.IN_TRAINING,
         introduction_course_completed_on=datetime.date(2026, 10, 1),
     )
+    tick(volunteer, "intake", "overeenkomst", "geheimhouding", "introductiecursus")
     response = client_for("coordinator").post(
         edit_url(volunteer),
         form_data(volunteer, new_status="active", vog_received_on="2026-09-01"),
@@ -135,6 +141,8 @@ def test_activation_in_the_admin_with_vog_date_in_the_same_save(client_for, bran
     volunteer.refresh_from_db()
     assert volunteer.status == VolunteerStatus.ACTIVE
     assert volunteer.vog_received_on == datetime.date(2026, 9, 1)
+    vog = volunteer.checklist_items.get(item_type__key="vog")
+    assert (vog.done_on, vog.expires_on) == (datetime.date(2026, 9, 1), datetime.date(2029, 9, 1))
 
 
 def test_a_coordinator_cannot_move_a_volunteer_to_another_branch_they_do_not_run(
@@ -151,7 +159,8 @@ def test_a_coordinator_cannot_move_a_volunteer_to_another_branch_they_do_not_run
 def test_edit_page_shows_history_and_activation_blockers(client_for, volunteer):
     content = client_for("coordinator").get(edit_url(volunteer)).content.decode()
     assert "Statusgeschiedenis" in content
-    assert "VOG is ontvangen" in content
+    assert "Nog te doen voordat de vrijwilliger actief kan worden: VOG" in content
+    assert f"/admin/screening/vrijwilliger/{volunteer.pk}/" in content
 
 
 def test_deleting_a_volunteer_erases_the_account(client_for, volunteer):
@@ -160,3 +169,44 @@ def test_deleting_a_volunteer_erases_the_account(client_for, volunteer):
     response = client_for("coordinator").post(f"/admin/portal_volunteer/delete/{volunteer.pk}/")
     assert response.status_code == 302
     assert not User.objects.filter(pk=volunteer.user_id).exists()
+
+
+def test_csv_export_streams_in_chunks_with_a_constant_number_of_queries(
+    client_for, branch, django_assert_max_num_queries, monkeypatch
+):
+    """A national export reads its rows a chunk at a time (the first line leaves before
+    the last row is read) and its query count does not grow with the rows."""
+    from portal.viewsets import VolunteerIndexView
+
+    monkeypatch.setattr(VolunteerIndexView, "export_chunk_size", 4)
+    client = client_for("coordinator")
+    VolunteerFactory.create_batch(3, branch=branch)
+
+    def export() -> list[str]:
+        response = client.get(INDEX, {"export": "csv"})
+        assert response.streaming
+        chunks = iter(response.streaming_content)
+        assert next(chunks).decode().startswith("Naam")  # before any row is read
+        return b"".join(chunks).decode().splitlines()
+
+    export()
+    with django_assert_max_num_queries(30) as few:
+        rows = export()
+    before = len(rows)
+    assert before >= 3
+    VolunteerFactory.create_batch(9, branch=branch)
+    with django_assert_max_num_queries(len(few.captured_queries) + 3):  # three chunks
+        rows = export()
+    assert len(rows) == before + 9
+
+
+def test_csv_export_keeps_the_listing_filter_and_search(client_for, branch):
+    active = VolunteerFactory(branch=branch, status=VolunteerStatus.ACTIVE)
+    applied = VolunteerFactory(branch=branch, status=VolunteerStatus.APPLIED)
+    client = client_for("coordinator")
+    response = client.get(INDEX, {"export": "csv", "status": "active"})
+    text = b"".join(response.streaming_content).decode()
+    assert active.full_name in text and applied.full_name not in text
+    response = client.get(INDEX, {"export": "csv", "q": applied.user.last_name})
+    text = b"".join(response.streaming_content).decode()
+    assert applied.full_name in text

@@ -91,3 +91,34 @@ def test_django_q2_never_runs_forever_nor_retries_forever():
 def test_email_url_configures_smtp():
     parsed = environ.Env.email_url_config("smtp+tls://user:pw@mail.example:587")
     assert parsed["EMAIL_HOST"] == "mail.example" and parsed["EMAIL_USE_TLS"] is True
+
+
+def test_the_development_key_is_made_once_per_checkout_and_never_in_the_repository(tmp_path):
+    from portal.settings.dev import local_secret_key
+
+    path = tmp_path / ".secret_key"
+    key = local_secret_key(path)
+    assert len(key) >= 50
+    assert local_secret_key(path) == key  # kept: sessions survive a restart
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert local_secret_key(tmp_path / "other") != key
+    tracked = subprocess.run(
+        ["git", "grep", "-l", "-F", "-e", key, "--", "."],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert tracked.stdout == ""
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".secret_key"], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    assert ignored.returncode == 0, "the checkout's key file must stay out of git"
+
+
+def test_the_development_profile_reads_its_key_from_the_local_file():
+    code = "from django.conf import settings as s; print(s.SECRET_KEY)"
+    result = run_manage(
+        "shell", "-c", code, DJANGO_SETTINGS_MODULE="portal.settings.dev", SECRET_KEY=""
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == (BASE_DIR / ".secret_key").read_text().strip()

@@ -4,17 +4,24 @@ The cluster tests start a real `manage.py qcluster` on the test database (and on
 Redis when REDIS_URL is set), because retries, timeouts and schedules only exist there.
 """
 
+import contextlib
 import datetime
+import logging
+import threading
+from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_q.models import Failure, Schedule, Success
 from django_q.tasks import async_task
+from wagtail.search.models import IndexEntry
 
 from portal.models import Branch
 from portal.queue import enqueue_on_commit
-from portal.task_backend import DjangoQ2TaskBackend
+from portal.task_backend import DjangoQ2TaskBackend, run_wagtail_task
+from tests.pages.factories import home_page
 from tests.portal import cluster_tasks
 from tests.services import wait_until
 
@@ -120,3 +127,63 @@ def test_web_and_cluster_write_at_the_same_time_without_locking_errors(q_cluster
     assert not Failure.objects.exists(), [f.result for f in Failure.objects.all()]
     assert Branch.objects.filter(slug__startswith="task-").count() == 40
     assert "database is locked" not in cluster.output()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_indexing_one_page_at_once_leave_one_index_entry():
+    """The search-index error of a fresh `make run` (UNIQUE constraint failed:
+    wagtailsearch_indexentry): two cluster workers indexed the same page at once, each
+    reading "no entry yet" before either wrote one. Each Wagtail task now runs in one
+    transaction, which on SQLite (IMMEDIATE) holds the write lock from the first read, so
+    the second worker waits and then updates the entry the first one wrote. PostgreSQL's
+    backend writes with an upsert and never reaches the barrier."""
+    home = home_page()
+    IndexEntry.objects.all().delete()
+    both_read = threading.Barrier(2, timeout=1)
+    original_bulk_create = QuerySet.bulk_create
+    errors: list[BaseException] = []
+
+    def bulk_create_after_both_read(self, objs, *args, **kwargs):
+        if self.model is IndexEntry:
+            # Without the transaction both workers get here having read "no entry".
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()
+        return original_bulk_create(self, objs, *args, **kwargs)
+
+    def worker():
+        try:
+            run_wagtail_task(
+                "modelsearch.tasks.insert_or_update_object_task",
+                [home._meta.app_label, home._meta.model_name, str(home.pk)],
+                {},
+            )
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with (
+        mock.patch.object(QuerySet, "bulk_create", bulk_create_after_both_read),
+        logged_index_errors() as logged,
+    ):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == [] and logged == []
+    assert IndexEntry.objects.filter(object_id=str(home.pk)).count() == 1
+
+
+@contextlib.contextmanager
+def logged_index_errors():
+    """modelsearch logs a failed index write instead of raising it."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("modelsearch.index")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)

@@ -7,6 +7,7 @@ from portal.errors import ServiceError
 from portal.models import DeletionRequest, User, Volunteer, VolunteerStatus
 from portal.services import volunteers as services
 from tests.portal.factories import VolunteerFactory
+from tests.screening.helpers import tick
 
 S = VolunteerStatus
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ def test_change_volunteer_status_records_who_when_and_why(volunteer, coordinator
 
 
 def test_the_whole_pipeline_can_be_walked(volunteer, coordinator):
-    move(volunteer, S.INTAKE, S.VOG_REQUESTED, by=coordinator)
+    move(volunteer, S.INTAKE, by=coordinator)
+    tick(volunteer, "intake", "overeenkomst", "geheimhouding", by=coordinator)
+    move(volunteer, S.VOG_REQUESTED, by=coordinator)
     assert volunteer.vog_requested_on == timezone.localdate()
     services.change_volunteer_status(
         volunteer=volunteer,
@@ -59,26 +62,42 @@ def test_activation_is_refused_without_vog(volunteer, coordinator):
     services.record_introduction_course_completed(
         volunteer=volunteer, completed_on=datetime.date(2026, 11, 1)
     )
-    move(volunteer, S.INTAKE, S.VOG_REQUESTED, S.IN_TRAINING, by=coordinator)
+    move(volunteer, S.INTAKE, by=coordinator)
+    tick(volunteer, "intake", "overeenkomst", "geheimhouding", by=coordinator)
+    move(volunteer, S.VOG_REQUESTED, S.IN_TRAINING, by=coordinator)
     with pytest.raises(ServiceError) as error:
         move(volunteer, S.ACTIVE, by=coordinator)
-    assert error.value.code == "active_needs_vog"
-    assert str(error.value) == str(services.MSG_ACTIVE_NEEDS_VOG)
+    assert error.value.code == "item_missing"
+    assert "VOG" in str(error.value)
     volunteer.refresh_from_db()
     assert volunteer.status == S.IN_TRAINING
     assert not volunteer.status_changes.filter(to_status=S.ACTIVE).exists()
 
 
 def test_activation_is_refused_without_completed_introduction_course(volunteer, coordinator):
-    move(volunteer, S.INTAKE, S.VOG_REQUESTED, by=coordinator)
-    move(volunteer, S.VOG_RECEIVED, by=coordinator, vog_received_on=datetime.date(2026, 9, 1))
+    move(volunteer, S.INTAKE, by=coordinator)
+    tick(volunteer, "intake", "overeenkomst", "geheimhouding", by=coordinator)
+    move(volunteer, S.VOG_REQUESTED, by=coordinator)
+    move(volunteer, S.VOG_RECEIVED, by=coordinator, vog_received_on=timezone.localdate())
     with pytest.raises(ServiceError) as error:
         move(volunteer, S.ACTIVE, by=coordinator)
-    assert error.value.code == "active_needs_course"
+    assert error.value.code == "item_missing"
+    assert "Introductiecursus" in str(error.value)
     assert volunteer.status == S.VOG_RECEIVED
 
 
 def test_activation_blockers_lists_everything_missing(volunteer):
+    blockers = services.activation_blockers(volunteer)
+    assert [b.code for b in blockers] == ["item_missing"] * 5
+    assert "Intakegesprek" in str(blockers[0]) and "Introductiecursus" in str(blockers[-1])
+    tick(volunteer, "intake", "vog", "overeenkomst", "geheimhouding", "introductiecursus")
+    assert services.activation_blockers(volunteer) == []
+
+
+def test_without_registered_rules_the_old_activation_rule_holds(volunteer, monkeypatch):
+    from portal.registry import registry
+
+    monkeypatch.setattr(registry, "status_rules", [])
     assert [b.code for b in services.activation_blockers(volunteer)] == [
         "active_needs_vog",
         "active_needs_course",
@@ -96,7 +115,9 @@ def test_stopping_needs_a_reason(volunteer, coordinator):
 
 
 def test_vog_received_needs_a_date_not_in_the_future(volunteer, coordinator):
-    move(volunteer, S.INTAKE, S.VOG_REQUESTED, by=coordinator)
+    move(volunteer, S.INTAKE, by=coordinator)
+    tick(volunteer, "intake")
+    move(volunteer, S.VOG_REQUESTED, by=coordinator)
     with pytest.raises(ServiceError) as error:
         move(volunteer, S.VOG_RECEIVED, by=coordinator)
     assert error.value.code == "vog_date_required"
@@ -118,7 +139,7 @@ def test_transitions_outside_the_pipeline_are_refused(start, target, coordinator
     volunteer = VolunteerFactory(status=start)
     with pytest.raises(ServiceError) as error:
         move(volunteer, target, by=coordinator)
-    assert error.value.code in {"transition_not_allowed", "active_needs_vog"}
+    assert error.value.code in {"transition_not_allowed", "item_missing"}
     assert Volunteer.objects.get(pk=volunteer.pk).status == start
 
 

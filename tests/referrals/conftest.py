@@ -26,7 +26,7 @@ def referral_form_data(**overrides) -> dict:
         "family_name": FAMILY_NAME,
         "family_phone": FAMILY_PHONE,
         "postcode": FAMILY_POSTCODE,
-        "municipality": "Utrecht",
+        "municipality": "",
         "family_language": "ar",
         "children_count": "2",
         "children_ages": "0, 3",

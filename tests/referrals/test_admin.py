@@ -5,6 +5,7 @@ routed or not. Statuses change through the services."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,7 +22,12 @@ S_ = ReferralStatus
 MATRIX = [
     ("inbox", "/admin/referrals/", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
     ("inbox_results", "/admin/referrals/results/", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
-    ("inbox_export", "/admin/referrals/?export=csv", {A: LOGIN, V: 403, C: 200, O: 200, S: 200}),
+    # One row per referral: national staff only (coordinators have the annual report).
+    (
+        "inbox_export",
+        "/admin/referrals/?export=csv",
+        {A: LOGIN, V: 403, C: DENIED, O: DENIED, S: 200},
+    ),
     ("edit", "/admin/referrals/edit/{referral}/", {A: LOGIN, V: 403, C: 200, O: 404, S: 200}),
     (
         "edit_unrouted",
@@ -100,9 +106,14 @@ def test_search_cannot_reach_another_branch(client_for, other_referral):
 
 
 def test_export_holds_the_figures_and_no_personal_data(client_for, referral, other_referral):
-    response = client_for("coordinator").get("/admin/referrals/", {"export": "csv"})
+    response = client_for("staff").get("/admin/referrals/", {"export": "csv"})
     content = b"".join(response.streaming_content).decode()
-    assert referral.reference in content and other_referral.reference not in content
+    assert referral.reference in content and other_referral.reference in content
+    # Dates cut to the month: no day, no time.
+    assert timezone.localtime(referral.received_at).strftime("%Y-%m") in content
+    assert timezone.localtime(referral.received_at).strftime("%Y-%m-%d") not in content
+    assert "export=csv" not in client_for("coordinator").get("/admin/referrals/").content.decode()
+    assert "export=csv" in client_for("staff").get("/admin/referrals/").content.decode()
     assert "Soort verwijzer" in content and "Utrecht" in content
     for secret in (FAMILY_NAME, "98765432", "3531 AB", REFERRER_EMAIL, "Marieke", "alleen sinds"):
         assert secret not in content

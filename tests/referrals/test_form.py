@@ -207,3 +207,113 @@ def test_generated_children_input_never_gives_a_500(client, public_site, branch,
     response = post(client, public_site.referral_form, data)
     assert response.status_code in {302, 400}
     assert Referral.objects.count() == (1 if response.status_code == 302 else 0)
+
+
+# The municipality: chosen from the branches' working areas, or derived from the postcode.
+
+
+@pytest.fixture
+def municipalities(branch, other_branch):
+    """Utrecht's branch works in Utrecht and Nieuwegein, Zwolle's in Zwolle; Amsterdam is
+    in no branch's working area."""
+    from portal.models import Municipality
+    from tests.migrated_data import ensure_municipalities
+
+    ensure_municipalities()
+    by_name = {m.name: m for m in Municipality.objects.all()}
+    branch.working_area.set([by_name["Utrecht"], by_name["Nieuwegein"]])
+    other_branch.working_area.set([by_name["Zwolle"]])
+    branch.save()  # a ParentalManyToManyField is written when its model is saved
+    other_branch.save()
+    return by_name
+
+
+def test_the_form_offers_the_working_areas_municipalities_by_name(
+    client, public_site, municipalities
+):
+    content = client.get(public_site.referral_form.url).content.decode()
+    assert "Gemeente waar het gezin woont" in content
+    assert "Staat de gemeente niet in de lijst" in content
+    select = re.search(r'<select name="municipality".*?</select>', content, re.DOTALL).group(0)
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select) == [
+        "Nieuwegein",
+        "Utrecht",
+        "Zwolle",
+    ]
+    own = client.get(public_site.registration.url).content.decode()
+    assert "Gemeente waar u woont" in own
+
+
+def test_a_branch_with_one_municipality_decides_it_from_the_postcode(
+    client, public_site, municipalities
+):
+    response = post(client, public_site.referral_form, referral_form_data(postcode="8011 AB"))
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.branch.name == "Home-Start Zwolle"
+    assert referral.cbs_municipality == municipalities["Zwolle"]
+    assert referral.municipality == "Zwolle"
+
+
+def test_a_branch_with_several_municipalities_needs_the_choice(client, public_site, municipalities):
+    refused = post(client, public_site.referral_form, referral_form_data())
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["municipality"] == [
+        "Kies de gemeente waar het gezin woont."
+    ]
+    assert "Kies de gemeente waar het gezin woont." in refused.content.decode()
+    own = post(client, public_site.registration, self_registration_data())
+    assert own.status_code == 400
+    assert own.context["form"].errors["municipality"] == ["Kies de gemeente waar u woont."]
+    assert not Referral.objects.exists() and not ReferralStatusChange.objects.exists()
+
+    nieuwegein = municipalities["Nieuwegein"]
+    chosen = post(
+        client, public_site.referral_form, referral_form_data(municipality=str(nieuwegein.pk))
+    )
+    assert chosen.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.cbs_municipality == nieuwegein and referral.municipality == "Nieuwegein"
+
+
+def test_the_choice_wins_over_the_derived_municipality(client, public_site, municipalities):
+    utrecht = municipalities["Utrecht"]
+    data = referral_form_data(postcode="8011 AB", municipality=str(utrecht.pk))
+    assert post(client, public_site.referral_form, data).status_code == 302
+    assert Referral.objects.get().cbs_municipality == utrecht
+
+
+def test_a_postcode_no_branch_covers_leaves_the_choice_optional(
+    client, public_site, municipalities
+):
+    response = post(client, public_site.referral_form, referral_form_data(postcode="1011 AB"))
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.branch is None and referral.cbs_municipality is None
+    assert referral.municipality == ""
+
+
+CHOOSE_FROM_LIST = "Kies een gemeente uit de lijst."
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("999999", CHOOSE_FROM_LIST),
+        ("99999999999999999999", CHOOSE_FROM_LIST),
+        ("Utrecht", CHOOSE_FROM_LIST),
+        ("-1", CHOOSE_FROM_LIST),
+        ("1.5", CHOOSE_FROM_LIST),
+        ("Amsterdam", CHOOSE_FROM_LIST),  # a real municipality, in no branch's working area
+        ("\x00", "Null-tekens zijn niet toegestaan."),  # Django's own check, in Dutch
+    ],
+)
+def test_a_made_up_municipality_is_refused_in_dutch_and_nothing_stored(
+    client, public_site, municipalities, value, message
+):
+    if value == "Amsterdam":
+        value = str(municipalities["Amsterdam"].pk)
+    response = post(client, public_site.referral_form, referral_form_data(municipality=value))
+    assert response.status_code == 400
+    assert response.context["form"].errors["municipality"] == [message]
+    assert not Referral.objects.exists() and not ReferralStatusChange.objects.exists()

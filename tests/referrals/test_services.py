@@ -259,3 +259,15 @@ def test_reference_is_unique_even_when_the_dice_repeat(branch, monkeypatch):
 def test_str_is_the_reference_never_a_name(referral):
     assert str(referral) == referral.reference
     assert "Haddouchi" not in str(referral)
+
+
+def test_a_chosen_municipality_is_stored_and_named_in_the_text_field(branch):
+    from portal.models import Municipality
+
+    houten, _ = Municipality.objects.get_or_create(cbs_code="GM0321", defaults={"name": "Houten"})
+    referral = submit_referral(
+        family=family(municipality="", cbs_municipality=houten),
+        referrer=referrer(),
+        parents_consent=True,
+    )
+    assert referral.cbs_municipality == houten and referral.municipality == houten.name

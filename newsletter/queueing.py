@@ -1,0 +1,123 @@
+"""Where newsletter work is queued, and the ledger that keeps it queued once.
+
+Newsletter tasks go to a django-q2 cluster of their own (`NEWSLETTER_CLUSTER`), so the
+site's service e-mails (password, confirmation, reminders, RSVP, referral notices) on
+the default cluster never wait behind a newsletter. See docs/mail.md.
+
+- A batch is queued only through `queue_batch`: a conditional UPDATE of its
+  `enqueued_at` decides, so at most one task per batch waits in the queue.
+- `resume_sends` runs alone (`run_alone`) and is queued only through
+  `request_resume`, by the minute schedule (on the site's cluster, where it never
+  waits behind a batch) and by a starting worker: at most one copy waits in the queue.
+- Nothing sleeps in a task: a batch that must wait is released with the time it is
+  due, and `wake_resume_at` pulls the resume schedule forward to that time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import uuid
+from collections.abc import Iterator
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from newsletter.models import SendBatch, SendingLedger
+
+BATCH_TASK = "newsletter.tasks.send_batch"
+START_TASK = "newsletter.tasks.start_send"
+RESUME_TASK = "newsletter.tasks.resume_sends"
+REQUEST_RESUME_TASK = "newsletter.tasks.request_resume"
+RESUME = "resume_sends"
+
+
+def bulk_options() -> dict[str, str]:
+    """The q_options that put a task on the newsletter's own cluster."""
+    return {"cluster": settings.NEWSLETTER_CLUSTER} if settings.NEWSLETTER_CLUSTER else {}
+
+
+def enqueue_bulk(func_path: str, *args) -> None:
+    """Queue a newsletter task on the bulk cluster once the transaction commits."""
+    transaction.on_commit(partial(async_task, func_path, *args, **bulk_options()))
+
+
+def _lost_before(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=settings.NEWSLETTER_TASK_LOST_AFTER)
+
+
+def queue_batch(batch_id: int, *, restarted_at: datetime.datetime | None = None) -> bool:
+    """Queue the batch's task unless a task for it waits in the queue already (or it is
+    done). `restarted_at`: the cluster restarted then, so a task queued before may
+    have died with a worker that had taken it."""
+    now = timezone.now()
+    waiting_for_nothing = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=_lost_before(now))
+    if restarted_at is not None:
+        waiting_for_nothing |= Q(enqueued_at__lt=restarted_at)
+    if not SendBatch.objects.filter(waiting_for_nothing, pk=batch_id, done=False).update(
+        enqueued_at=now
+    ):
+        return False
+    enqueue_bulk(BATCH_TASK, batch_id)
+    return True
+
+
+def _ledger(name: str) -> SendingLedger:
+    ledger, _created = SendingLedger.objects.get_or_create(name=name)
+    return ledger
+
+
+def request_resume(*, after_restart: bool = False) -> bool:
+    """Queue `resume_sends` on the newsletter cluster unless a copy waits there already.
+    The minute schedule and every starting worker ask; at most one copy is queued.
+    `after_restart` is remembered for the next run even when a copy is queued."""
+    _ledger(RESUME)
+    now = timezone.now()
+    ledger = SendingLedger.objects.filter(name=RESUME)
+    if after_restart:  # the earliest asking worker: the time the cluster started
+        ledger.filter(restarted_at__isnull=True).update(restarted_at=now)
+    queued = ledger.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=_lost_before(now))).update(
+        queued_at=now
+    )
+    if queued:
+        enqueue_bulk(RESUME_TASK)
+    return bool(queued)
+
+
+@contextlib.contextmanager
+def run_alone(name: str, *, seconds: float) -> Iterator[SendingLedger | None]:
+    """Hold the ledger row `name` for at most `seconds`: the row inside when this
+    process got it (as it was before: `restarted_at`), None when another process
+    runs the same job right now."""
+    _ledger(name)
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        got = (
+            SendingLedger.objects.filter(name=name)
+            .filter(Q(held_until__isnull=True) | Q(held_until__lt=now))
+            .update(
+                holder=token, held_until=now + datetime.timedelta(seconds=seconds), queued_at=None
+            )
+        )
+        ledger = SendingLedger.objects.get(name=name) if got else None
+        if got:
+            SendingLedger.objects.filter(name=name).update(restarted_at=None)
+    try:
+        yield ledger
+    finally:
+        if got:
+            SendingLedger.objects.filter(name=name, holder=token).update(holder="", held_until=None)
+
+
+def wake_resume_at(when: datetime.datetime) -> None:
+    """Run the resume schedule at `when` if that is sooner than its next minute."""
+    from django_q.models import Schedule
+
+    from newsletter.schedules import RESUME_SCHEDULE
+
+    Schedule.objects.filter(name=RESUME_SCHEDULE, next_run__gt=when).update(next_run=when)

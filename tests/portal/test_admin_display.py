@@ -1,0 +1,66 @@
+"""The admin listings and forms speak Dutch and show what a coordinator reads at a
+glance: absolute dates ("5 dec 2026"), never "5 minuten geleden"; availability as a
+day × part-of-day grid, one labelled checkbox per dagdeel."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from portal.referrals.models import Referral
+from tests.portal.test_admin_volunteers import edit_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 14, 3, tzinfo=AMS), tick=False):
+        yield
+
+
+def test_volunteer_list_shows_absolute_dates(client_for, volunteer):
+    content = client_for("coordinator").get("/admin/portal_volunteer/").content.decode()
+    assert "5 dec 2026" in content
+    assert "geleden" not in content
+
+
+def test_referral_list_shows_the_moment_it_came_in(client_for, branch):
+    Referral.objects.create(
+        reference="HS-ABSOLUT", kind="parents", referrer_category="family", branch=branch
+    )
+    content = client_for("coordinator").get("/admin/referrals/").content.decode()
+    assert "5 dec 2026, 14:03" in content
+    assert "geleden" not in content
+
+
+def test_availability_is_a_grid_of_days_and_parts_of_the_day(client_for, volunteer):
+    volunteer.availability = ["tue_afternoon"]
+    volunteer.save()
+    client = client_for("coordinator")
+    content = client.get(edit_url(volunteer)).content.decode()
+    grid = re.search(r'<table class="availability-grid">.*?</table>', content, re.S).group(0)
+    assert grid.count('type="checkbox"') == 21
+    for heading in ("maandag", "zondag", "ochtend", "middag", "avond"):
+        assert heading in grid
+    assert re.search(r'value="tue_afternoon"[^>]*checked', grid)
+    assert '<label class="w-sr-only" for="id_availability_wed_evening">woensdag avond</label>' in (
+        grid
+    )
+    data = form_data(volunteer) | {"availability": ["mon_morning", "wed_evening"]}
+    assert client.post(edit_url(volunteer), data).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.availability == ["mon_morning", "wed_evening"]
+
+
+def test_an_unknown_dagdeel_is_refused_in_dutch(client_for, volunteer):
+    data = form_data(volunteer) | {"availability": ["mon_midnight"]}
+    response = client_for("coordinator").post(edit_url(volunteer), data)
+    assert response.status_code == 400
+    assert "geldige keuze" in response.content.decode()
