@@ -67,10 +67,12 @@ class PortalConfig(AppConfig):
             dispatch_uid="portal-branch-coordinators",
         )
 
-        from portal import dashboard, db
+        from portal import dashboard, db, page_permissions
 
         # 503 instead of 500 when the connection pool is full; no pool shared over a fork.
         db.install()
+        # Page permissions an ancestor's already grants are not read on every admin page.
+        page_permissions.install()
 
         from portal.demo import build_portal_demo
         from portal.registry import register_demo_builder, register_scale_seeder

@@ -51,6 +51,38 @@ def test_national_staff_see_every_branch(client_for, volunteer, other_volunteer)
     assert escape(volunteer.full_name) in content and escape(other_volunteer.full_name) in content
 
 
+def test_search_finds_names_addresses_postcodes_and_towns_in_any_case(client_for):
+    people = [
+        VolunteerFactory(
+            user__first_name="Wilhelmina",
+            user__last_name="Achterberg",
+            user__email="w.achterberg@example.org",
+            postcode="3511 AB",
+            city="Utrecht",
+        ),
+        VolunteerFactory(
+            user__first_name="Ahmed",
+            user__last_name="Bakkal",
+            user__email="ahmed@voorbeeld.nl",
+            postcode="9711 ZZ",
+            city="Groningen",
+        ),
+    ]
+    client = client_for("staff")
+
+    def found(term):
+        content = client.get(INDEX + "results/", {"q": term}).content.decode()
+        return [person for person in people if escape(person.full_name) in content]
+
+    assert found("helmi") == [people[0]]  # first name
+    assert found("BAKK") == [people[1]]  # last name
+    assert found("voorbeeld.nl") == [people[1]]  # e-mail address
+    assert found("9711") == [people[1]]  # postcode
+    assert found("trecht") == [people[0]]  # town
+    assert found("a") == people
+    assert found("nergens") == []
+
+
 def test_search_never_finds_another_branchs_volunteer(client_for, volunteer, other_volunteer):
     client = client_for("coordinator")
     response = client.get(INDEX + "results/", {"q": other_volunteer.user.last_name})

@@ -171,6 +171,18 @@ def test_enrolments_stay_within_the_places(seeded):
         assert meeting.enrolments.enrolled().count() <= meeting.capacity
 
 
+def test_course_pages_are_published_as_wagtail_would(seeded):
+    # Written live with their revision at once, not through publish() (too slow).
+    for course in CoursePage.objects.all():
+        assert course.live and not course.has_unpublished_changes
+        assert course.first_published_at and course.url_path.endswith(f"/{course.slug}/")
+        assert course.live_revision_id == course.latest_revision_id is not None
+        published = course.live_revision.as_object()
+        assert (published.title, published.branch_id) == (course.title, course.branch_id)
+        assert len(published.sessions.all()) == course.sessions.count() > 0
+    assert CoursePage.objects.live().count() == CoursePage.objects.count()
+
+
 def test_intervision_answers_and_attendance_only_from_members(seeded):
     members = Counter()
     for group in IntervisionGroup.objects.prefetch_related("members"):
