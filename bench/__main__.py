@@ -7,6 +7,8 @@ import pkgutil
 import sys
 from pathlib import Path
 
+VALUE_OPTIONS = {"--scale", "--baseline"}
+
 
 def available() -> list[str]:
     here = Path(__file__).resolve().parent
@@ -21,8 +23,13 @@ def main(argv: list[str]) -> int:
     if "--list" in argv:
         print("\n".join(available()))
         return 0
-    # Options such as --pg are read by bench.common from sys.argv; they are not names.
-    names = [arg for arg in argv if not arg.startswith("-")] or available()
+    # Options such as --pg are read by bench.common from sys.argv; they are not names,
+    # and neither are the values of those that take one (`--scale small`).
+    names = [
+        arg
+        for index, arg in enumerate(argv)
+        if not arg.startswith("-") and (index == 0 or argv[index - 1] not in VALUE_OPTIONS)
+    ] or available()
     unknown = sorted(set(names) - set(available()))
     if unknown:
         print(f"Unknown benchmark: {', '.join(unknown)}. Known: {', '.join(available())}")
