@@ -203,6 +203,23 @@ def received_by_subject(smtp_server) -> dict[str, Counter]:
     return by_subject
 
 
+def schedules_report(site_clusters) -> dict:
+    """What to look at when the due schedules did not run: the rows as the schedulers
+    saw them, and what each site cluster's scheduler logged."""
+    return {
+        "now": timezone.now().isoformat(),
+        "schedules": list(
+            Schedule.objects.values_list("name", "func", "next_run", "cluster", "repeats")
+        ),
+        "done": list(Success.objects.values_list("func", flat=True).distinct()),
+        "failed": list(Failure.objects.values_list("func", "result")),
+        "scheduler": [
+            [line for line in cluster.output().splitlines() if "schedule" in line.lower()][-8:]
+            for cluster in site_clusters
+        ],
+    }
+
+
 def tasks_taken(cluster, func: str) -> int:
     return sum(f"'{func}'" in line for line in cluster.output().splitlines())
 
@@ -325,7 +342,7 @@ def test_the_production_topology_in_small_sends_everything_once_and_never_overbo
             ),
             timeout=120,
             interval=0.5,
-        ), logs()
+        ), (schedules_report(site_clusters), logs())
         signed_up = {
             volunteer.user.email
             for volunteer, (_port, status, _h, _b) in zip(signing_up, answers, strict=True)
