@@ -68,6 +68,7 @@ def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(
     page.get_by_label("Kennismaking vastleggen op").fill(today)
     save_match()
     assert_accessible(page)  # the match, with its success message
+    save_screenshots(page, "koppeling-stap-opgeslagen")
     page.get_by_label("Koppeling starten op").fill(today)
     save_match()
     match.refresh_from_db()
@@ -87,9 +88,13 @@ def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(
     try:
         volunteer_page = phone.new_page()
         log_in(volunteer_page, live_server, volunteer.email)
-        volunteer_page.goto(f"{live_server.url}/gezin/")
-        volunteer_page.get_by_role("button", name="Ik maak me zorgen, bel mij").click()
+        volunteer_page.wait_for_url(re.compile(r"/mijn/$"))
+        family = volunteer_page.get_by_role("region", name="Mijn gezin")
+        family.get_by_role("button", name="Ik maak me zorgen, bel mij").click()
+        volunteer_page.wait_for_url(re.compile(r"/gezin/$"))
         expect(volunteer_page.get_by_text("Je coördinator heeft bericht gekregen")).to_be_visible()
+        assert_accessible(volunteer_page)
+        save_screenshots(volunteer_page, "mijn-gezin-zorg-gemeld", widths=(390,))
     finally:
         phone.close()
     concern = Concern.objects.get(match=match, closed_at__isnull=True)
