@@ -5,19 +5,23 @@ say `referrals`, and the referral form page is a `pages.ReferralFormPage`.
 
 The test takes the test database back to the migrations of main before the move
 (`BEFORE_THE_MOVE`), writes a referral and a referral form page with the historical
-models of that state, migrates forward to today's leaves and checks that the moved
-code finds, shows and serves them. Runs on SQLite and PostgreSQL."""
+models of that state (and the retention schedule under its old task path), migrates
+forward to today's leaves and checks that the moved code finds, shows and serves them
+and that `migrate` points the schedule at the moved task. Runs on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Page, Site
 
 from portal.pages.models import ReferralFormPage
 from support.referrals.models import Referral
+from support.referrals.schedules import RETENTION_SCHEDULE, RETENTION_TASK
 from tests.portal.factories import make_admin_user
 from tests.support.referrals.conftest import self_registration_data
 
@@ -73,6 +77,11 @@ def _build_at_the_old_state(apps) -> tuple[int, int, int]:
         url_path="/zelf-aanmelden-oud/",
         variant="parents",
     )
+    # The nightly retention schedule, as main made it: named by the old module path.
+    apps.get_model("django_q", "Schedule").objects.update_or_create(
+        name=RETENTION_SCHEDULE,
+        defaults={"func": "portal.referrals.tasks.erase_expired_referrals", "schedule_type": "D"},
+    )
     return branch.pk, referral.pk, page.pk
 
 
@@ -83,6 +92,13 @@ def test_a_database_from_before_the_move_keeps_its_referrals_and_form_page(clien
 
     executor = _migrate(_today_leaves())
     assert executor.migration_plan(_today_leaves()) == []
+    # `manage.py migrate` ends with post_migrate, which points the schedule at the task's
+    # new module path.
+    call_command("migrate", verbosity=0, interactive=False)
+    from django_q.models import Schedule
+
+    assert Schedule.objects.get(name=RETENTION_SCHEDULE).func == RETENTION_TASK
+    assert RETENTION_TASK.startswith("support.referrals.")
 
     # The referral: the moved model reads the same row; content type and permissions hold.
     referral = Referral.objects.get(pk=referral_id)
