@@ -26,8 +26,8 @@ def fill(*, branches: int, volunteers: int, referrals: int, visits_per_match: in
     from django.utils import timezone
 
     from portal.models import Branch, User, Volunteer, VolunteerStatusChange
-    from portal.referrals.models import Referral
     from support.models import Match, Visit
+    from support.referrals.models import Referral
 
     rng = random.Random(first)
     made = Branch.objects.bulk_create(

@@ -306,7 +306,7 @@ def measure(db_url: str) -> dict:
             "streaming": response.streaming,
         }
     from portal.models import Branch, Volunteer
-    from portal.referrals.models import Referral
+    from support.referrals.models import Referral
 
     results["_size"] = {
         "branches": Branch.objects.count(),

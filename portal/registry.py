@@ -1,6 +1,6 @@
 """The few explicit hooks through which `portal` learns about the parts.
 
-`portal` never imports `courses`, `intervision` or `newsletter`; each part
+`portal` never imports `courses`, `intervision`, `newsletter`, `support` or `reports`; each part
 registers here from its AppConfig.ready() instead:
 
 - the permissions its admin screens need for each role (`register_role_permissions`),
@@ -13,6 +13,8 @@ registers here from its AppConfig.ready() instead:
 - the upcoming events the public and the newsletter may list (`register_upcoming_events_provider`),
 - a section of the coordinators' weekly digest e-mail (`register_digest_provider`),
 - a panel on the admin home, the coordinator's dashboard (`register_admin_home_panel`),
+- the view behind a form page of the public site (`register_page_form_view`), so a page
+  model in `portal.pages` can serve a form whose rules live in a part (the referral form),
 - rules a volunteer's status change must pass (`register_status_rule`) and listeners to
   what happens to a volunteer record (`register_volunteer_event_listener`).
 """
@@ -48,6 +50,7 @@ class _Registry:
     admin_home_panels: list[tuple[AdminHomePanel, Callable, int]] = field(default_factory=list)
     status_rules: list[Callable] = field(default_factory=list)
     volunteer_event_listeners: list[Callable] = field(default_factory=list)
+    page_form_views: dict[str, Callable] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,26 @@ def register_admin_home_panel(
         raise ValueError(f"{provider!r}: at most {ADMIN_HOME_PROVIDER_MAX_BUDGET} queries.")
     if all(existing is not provider for _, existing, _ in registry.admin_home_panels):
         registry.admin_home_panels.append((panel, provider, query_budget))
+
+
+# --- Form pages of the public site ----------------------------------------------------
+
+
+def register_page_form_view(name: str, view: Callable) -> None:
+    """`view(request, *, page) -> HttpResponse` handles GET and POST of the form pages
+    that ask for `name` (`page_form_view(name)`); one view per name."""
+    registry.page_form_views[name] = view
+
+
+def page_form_view(name: str) -> Callable:
+    """The view registered for `name`; a page whose part is not installed has none and
+    answers 404."""
+    view = registry.page_form_views.get(name)
+    if view is None:
+        from django.http import Http404
+
+        raise Http404(name)
+    return view
 
 
 # --- The volunteer pipeline -----------------------------------------------------------

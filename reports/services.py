@@ -32,15 +32,6 @@ from django.utils.translation import gettext as _
 from courses.models import CourseEnrolment
 from intervision.models import IntervisionSession, ThemeMeeting
 from portal.models import Branch, Municipality, Volunteer, VolunteerStatus, VolunteerStatusChange
-from portal.referrals.models import (
-    RISK_FACTOR_CHOICES,
-    SUPPORT_QUESTION_CHOICES,
-    Referral,
-    ReferralKind,
-    ReferralStatus,
-    ReferralStatusChange,
-    ReferrerCategory,
-)
 from reports.period import Period
 from reports.suppression import HIDDEN_LABEL, SMALL, percentage, suppress, with_totals
 from support.models import (
@@ -51,6 +42,15 @@ from support.models import (
     SupportQuestionOutcome,
     Visit,
     VisitKind,
+)
+from support.referrals.models import (
+    RISK_FACTOR_CHOICES,
+    SUPPORT_QUESTION_CHOICES,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+    ReferralStatusChange,
+    ReferrerCategory,
 )
 
 # --- The result: plain data, already suppressed --------------------------------------

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_http_methods
 from portal.errors import ServiceError
 from portal.models import Branch, Volunteer
 from portal.models.volunteers import AVAILABILITY_CHOICES
-from portal.referrals.models import Referral
 from support import services
 from support.matching import find_candidates
 from support.models import Concern, ConcernStepKind, Match, Programme
 from support.permissions import can_propose_for, can_see_concerns
+from support.referrals.models import Referral
 
 
 class ProposeForm(forms.Form):

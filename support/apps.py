@@ -7,6 +7,9 @@ class SupportConfig(AppConfig):
     label = "support"
     verbose_name = _("Gezinsondersteuning")
     default_auto_field = "django.db.models.BigAutoField"
+    # The referrals (support/referrals/) are part of support: their admin templates and
+    # e-mails go to support's catalogue too (portal/catalogues.py).
+    catalogue_templates = ("support/*", "emails/support_*", "referrals/*", "emails/referral_*")
 
     def ready(self) -> None:
         from portal.registry import (

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.referrals.models import Referral, ReferralStatus
 from portal.registry import (
     AdminHomePanel,
     DashboardLink,
@@ -24,6 +23,7 @@ from portal.registry import (
 )
 from support import services
 from support.models import OPEN_STATUSES, Match, MatchStatus, Visit
+from support.referrals.models import Referral, ReferralStatus
 
 WAITING_PANEL = AdminHomePanel(
     name="support_waiting_families",

@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from portal.models import Branch, Volunteer
 from portal.models.volunteers import VolunteerStatus
-from portal.referrals.models import ReferralStatus
-from portal.referrals.services import (
+from support import services
+from support.models import Match, Programme, VisitKind
+from support.referrals.models import ReferralStatus
+from support.referrals.services import (
     FamilyDetails,
     ReferrerDetails,
     change_referral_status,
     submit_referral,
 )
-from support import services
-from support.models import Match, Programme, VisitKind
 
 # (first name, family name, street, language, question kinds, programme, months running
 #  or None for a proposal, with a concern)

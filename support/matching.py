@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from portal.models import Volunteer
 from portal.models.branches import postcode_number
 from portal.models.volunteers import AVAILABILITY_CHOICES, VolunteerStatus
-from portal.referrals.models import Referral
 from support.models import OPEN_STATUSES
+from support.referrals.models import Referral
 from support.services import DEFAULT_MAX_FAMILIES
 
 # Four-digit postcodes this close count as nearby (3531 and 3544: yes; 3531 and 3600: no).

@@ -26,8 +26,6 @@ from collections import defaultdict
 from django.utils import timezone
 
 from portal.models import Volunteer, VolunteerStatus, VolunteerStatusChange
-from portal.referrals.models import Referral, ReferralStatus, ReferralStatusChange
-from portal.referrals.services import _REFERENCE_ALPHABET
 from portal.scale import BATCH, FIRST_NAMES, ScaleContext
 from support.models import (
     CheckIn,
@@ -43,6 +41,8 @@ from support.models import (
     VisitSource,
     VolunteerSupportSettings,
 )
+from support.referrals.models import Referral, ReferralStatus, ReferralStatusChange
+from support.referrals.services import _REFERENCE_ALPHABET
 from support.services import CHECK_IN_EVERY_MONTHS, FIRST_CHECK_IN_AFTER, add_months
 
 R = ReferralStatus

@@ -25,8 +25,6 @@ from portal.errors import ServiceError
 from portal.models import User, Volunteer
 from portal.models.volunteers import VolunteerStatus
 from portal.queue import enqueue_on_commit
-from portal.referrals.models import Referral, ReferralStatus
-from portal.referrals.services import change_referral_status
 from support.models import (
     DEFAULT_VISIT_MINUTES,
     MATCH_PERSONAL_FIELDS,
@@ -50,6 +48,8 @@ from support.models import (
     VisitSource,
     VolunteerSupportSettings,
 )
+from support.referrals.models import Referral, ReferralStatus
+from support.referrals.services import change_referral_status
 
 logger = logging.getLogger(__name__)
 

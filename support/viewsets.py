@@ -28,7 +28,6 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from portal.admin_tables import AbsoluteDateColumn
 from portal.errors import ServiceError
 from portal.models import Branch
-from portal.referrals.models import SUPPORT_QUESTION_CHOICES
 from portal.scoping import BranchScopedModelViewSet
 from support import services
 from support.forms import DURATION_CHOICES
@@ -43,6 +42,7 @@ from support.models import (
     VisitSource,
 )
 from support.permissions import can_see_concerns
+from support.referrals.models import SUPPORT_QUESTION_CHOICES
 
 S = MatchStatus
 YES_NO = [("", "—"), ("yes", _("ja")), ("no", _("nee"))]
@@ -293,6 +293,14 @@ class MatchCreateView(CreateView):
 class MatchEditView(EditView):
     def get_page_subtitle(self):
         return self.object.reference
+
+    def get_success_url(self):
+        # A step (introduction, start, check-in, visit, concern) is one of several on
+        # the same match: the coordinator stays on it and sees the result there.
+        return self.get_edit_url()
+
+    def get_success_buttons(self):
+        return []  # the default "Edit" button would lead to this same screen
 
     def form_valid(self, form):
         try:

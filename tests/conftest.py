@@ -65,6 +65,25 @@ def pytest_collection_modifyitems(items):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def serialized_contents_for_every_context(django_db_setup):
+    """Serialized rollback must restore the migrated data in browser tests too.
+
+    Django keeps the snapshot on the connection object that set the database up. Django's
+    connections are per context (asgiref's Local), and Playwright's sync API runs a test
+    in a context of its own, whose fresh connection object has no snapshot: the restore
+    before a browser test silently did nothing, and a browser test that followed a
+    flushed transactional test found no permissions at all (a coordinator's login then
+    landed on /mijn/). Kept on the connection class, every connection object sees it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def fresh_content_type_cache(request):
     """A transactional test starts from a restored database whose content type ids may

@@ -30,13 +30,13 @@ DEMO_ALLOW_REMOTE = env.bool("DEMO_ALLOW_REMOTE", default=False)
 INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.pages.apps.PagesConfig",
-    "portal.referrals.apps.ReferralsConfig",
     "portal.agenda.apps.AgendaConfig",
     "portal.recruitment.apps.RecruitmentConfig",
     "portal.screening.apps.ScreeningConfig",
     "courses.apps.CoursesConfig",
     "intervision.apps.IntervisionConfig",
     "newsletter.apps.NewsletterConfig",
+    "support.referrals.apps.ReferralsConfig",
     "support.apps.SupportConfig",
     # Above every part: reads them all, none imports it.
     "reports.apps.ReportsConfig",

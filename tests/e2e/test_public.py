@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from portal.models import Municipality
 from portal.pages.leaflets import build_leaflet_pdf
-from portal.referrals.models import Referral
-from portal.referrals.services import change_referral_status
+from support.referrals.models import Referral
+from support.referrals.services import change_referral_status
 from tests.e2e.helpers import assert_accessible, assert_lang_and_dir
 from tests.migrated_data import ensure_municipalities
 from tests.pages.conftest import build_public_site

@@ -1,9 +1,11 @@
 """The coordinator's side of the support route in a browser: from "Vrijwilliger
-zoeken" to a proposal, the introduction and the start; a visit logged for the
-volunteer; a worry raised by the volunteer sits on top of the match until the
-coordinator records the steps of the meldcode and closes it; ending with the
-evaluation. axe-core finds nothing serious on any admin page visited; screenshots of
-the match screen at 1280 and 390 px go to test-results/screenshots/."""
+zoeken" to a proposal, the introduction and the start, each step saved back to the
+match itself; a visit logged for the volunteer; the volunteer, on their own phone (a
+second browser, 390 px), presses "Ik maak me zorgen, bel mij", and the worry sits on
+top of the match until the coordinator records the steps of the meldcode and closes
+it; ending with the evaluation. axe-core finds nothing serious on any admin page
+visited; screenshots of the match screen at 1280 and 390 px go to
+test-results/screenshots/."""
 
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portal.referrals.models import ReferralStatus
-from support import services
 from support.models import Concern, Match, MatchStatus, Visit, VisitSource
+from support.referrals.models import ReferralStatus
 from tests.e2e.helpers import assert_accessible, log_in, save_screenshots
 from tests.pages.factories import home_page
 from tests.portal.factories import BranchFactory, make_admin_user
@@ -24,7 +25,12 @@ from tests.support.conftest import active_volunteer_of, ready_referral
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(page, live_server):
+PHONE = {"width": 390, "height": 844}
+
+
+def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(
+    page, live_server, browser, browser_context_args
+):
     # After a transactional test whose flush left the migrated data out (on PostgreSQL,
     # tests/support/test_concurrency.py), permissions and role groups are made again, as
     # the other admin browser tests do through their pages.
@@ -36,8 +42,10 @@ def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(page, l
     today = timezone.localdate().isoformat()
 
     def save_match():
+        # Saving a step returns to the match itself, not to the list of matches.
         page.get_by_role("button", name="Opslaan", exact=True).click()
-        page.wait_for_url(re.compile(r"/admin/support_match/$"))
+        expect(page.locator(".messages .success")).to_be_visible()
+        assert page.url == edit_url
 
     log_in(page, live_server, coordinator.email, totp=True)
 
@@ -59,8 +67,8 @@ def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(page, l
     # Introduction, then the start (one step per save).
     page.get_by_label("Kennismaking vastleggen op").fill(today)
     save_match()
-    assert_accessible(page)  # the list of matches
-    page.goto(edit_url)
+    assert_accessible(page)  # the match, with its success message
+    save_screenshots(page, "koppeling-stap-opgeslagen")
     page.get_by_label("Koppeling starten op").fill(today)
     save_match()
     match.refresh_from_db()
@@ -69,16 +77,29 @@ def test_coordinator_matches_follows_a_worry_and_ends_with_an_evaluation(page, l
     assert referral.status == ReferralStatus.SUPPORT_STARTED
 
     # A visit logged for the volunteer, two and a half hours.
-    page.goto(edit_url)
     page.get_by_label("Bezoek vastleggen op").fill(today)
     page.get_by_label("Tijd bij het gezin").select_option(label="2 uur 30")
     save_match()
     visit = Visit.objects.get(match=match)
     assert (visit.minutes, visit.source) == (150, VisitSource.ADMIN)
 
-    # The volunteer worries (through the service: their side has its own browser test).
-    concern = services.raise_concern(match=match, by=volunteer.user)
-    page.goto(edit_url)
+    # The volunteer worries, on their own phone: Mijn gezin, "Ik maak me zorgen, bel mij".
+    phone = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+    try:
+        volunteer_page = phone.new_page()
+        log_in(volunteer_page, live_server, volunteer.email)
+        volunteer_page.wait_for_url(re.compile(r"/mijn/$"))
+        family = volunteer_page.get_by_role("region", name="Mijn gezin")
+        family.get_by_role("button", name="Ik maak me zorgen, bel mij").click()
+        volunteer_page.wait_for_url(re.compile(r"/gezin/$"))
+        expect(volunteer_page.get_by_text("Je coördinator heeft bericht gekregen")).to_be_visible()
+        assert_accessible(volunteer_page)
+        save_screenshots(volunteer_page, "mijn-gezin-zorg-gemeld", widths=(390,))
+    finally:
+        phone.close()
+    concern = Concern.objects.get(match=match, closed_at__isnull=True)
+    assert concern.raised_by == volunteer.user
+    page.reload()
     alert = page.get_by_role("alert").filter(has_text="Open zorgmelding")
     expect(alert).to_be_visible()
     assert_accessible(page)

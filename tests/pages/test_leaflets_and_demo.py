@@ -37,7 +37,7 @@ def test_bundled_fonts_come_with_their_licence():
 @pytest.mark.django_db
 def test_demo_content_builds_the_public_site_once(client, settings):
     from portal.pages.models import LeafletPage, ParentPage, ReferrerPage
-    from portal.referrals.models import Referral
+    from support.referrals.models import Referral
 
     call_command("demo_content")
     referrals_first_run = Referral.objects.count()

@@ -18,7 +18,7 @@ from intervision.models import Attendance, IntervisionSession, Rsvp, ThemeMeetin
 from intervision.recurrence import aware
 from newsletter.models import Send, SendStatus
 from portal.models import DeletionRequest, VolunteerStatus
-from portal.referrals.models import Referral
+from support.referrals.models import Referral
 from tests.courses.factories import make_course
 from tests.intervision.factories import IntervisionGroupFactory
 from tests.newsletter.factories import make_newsletter

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from portal.referrals.models import Referral
+from support.referrals.models import Referral
 from tests.portal.test_admin_volunteers import edit_url, form_data
 
 pytestmark = pytest.mark.django_db

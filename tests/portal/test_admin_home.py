@@ -19,7 +19,6 @@ from portal import registry as registry_module
 from portal.admin_home import build_panels, dashboard_scope
 from portal.dashboard import stuck_volunteers
 from portal.models import VolunteerStatus
-from portal.referrals.models import Referral
 from portal.registry import (
     AdminHomePanel,
     DashboardPanelContent,
@@ -28,6 +27,7 @@ from portal.registry import (
     registry,
 )
 from portal.services.roles import make_coordinator
+from support.referrals.models import Referral
 from tests.matrix import LOGIN, assert_access
 from tests.portal.admin_home_data import fill_branch
 from tests.portal.factories import BranchFactory, VolunteerFactory

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.admin_home import NATIONAL_CACHE_SECONDS
-from portal.referrals.models import Referral
+from support.referrals.models import Referral
 from tests.portal.admin_home_data import fill_branch
 
 pytestmark = pytest.mark.django_db

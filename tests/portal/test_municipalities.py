@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.models import Municipality
-from portal.referrals.services import municipality_of
+from support.referrals.services import municipality_of
 from tests.matrix import DENIED, LOGIN, ROLES, assert_access
 
 pytestmark = pytest.mark.django_db

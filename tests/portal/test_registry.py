@@ -60,3 +60,22 @@ def test_registering_the_same_provider_twice_adds_it_once(clean_registry):
     register_mijn_section(provider)
     register_mijn_section(provider)
     assert len(mijn_sections(None, None)) == 1
+
+
+def test_a_form_page_gets_the_view_its_part_registered_and_404_without_one(monkeypatch):
+    from django.http import Http404
+
+    from portal.registry import page_form_view, register_page_form_view
+    from support.referrals.views import referral_form
+
+    # support.referrals registers the referral form's view from its AppConfig.ready().
+    assert page_form_view("referral") is referral_form
+    monkeypatch.setattr(registry, "page_form_views", {})
+    with pytest.raises(Http404):
+        page_form_view("referral")
+
+    def view(request, *, page):
+        return None
+
+    register_page_form_view("referral", view)
+    assert page_form_view("referral") is view

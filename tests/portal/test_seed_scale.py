@@ -18,9 +18,6 @@ from courses.models.enrolment import EnrolmentStatus
 from intervision.models import Attendance as IntervisionAttendance
 from intervision.models import IntervisionGroup, Rsvp, ThemeMeeting
 from portal.models import Branch, Volunteer, VolunteerStatus
-from portal.referrals.models import CLOSED_STATUSES, Referral
-from portal.referrals.services import ALLOWED_TRANSITIONS as REFERRAL_TRANSITIONS
-from portal.referrals.services import retention_cutoff, route_to_branch
 from portal.scale import SCALE_EMAIL_DOMAIN, ScaleSize, build_scale
 from portal.screening.models import ChecklistItem, SupervisionContact, SupervisionPlan
 from portal.screening.services import (
@@ -42,6 +39,9 @@ from support.models import (
     VisitKind,
     VolunteerSupportSettings,
 )
+from support.referrals.models import CLOSED_STATUSES, Referral
+from support.referrals.services import ALLOWED_TRANSITIONS as REFERRAL_TRANSITIONS
+from support.referrals.services import retention_cutoff, route_to_branch
 from tests.pages.factories import home_page
 
 pytestmark = pytest.mark.django_db

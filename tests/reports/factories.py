@@ -8,7 +8,7 @@ import itertools
 from django.utils import timezone
 
 from portal.models import Volunteer, VolunteerStatus, VolunteerStatusChange
-from portal.referrals.models import (
+from support.referrals.models import (
     Referral,
     ReferralKind,
     ReferralStatus,

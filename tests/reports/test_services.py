@@ -9,11 +9,11 @@ import pytest
 
 from intervision.models import Attendance
 from portal.models import Municipality, VolunteerStatus
-from portal.referrals.models import ReferralKind, ReferralStatus, ReferrerCategory
 from reports import services
 from reports.period import Period
 from reports.services import ReportScope
 from support.models import Match, MatchStatus, Programme, SupportQuestionOutcome, Visit
+from support.referrals.models import ReferralKind, ReferralStatus, ReferrerCategory
 from tests.intervision.factories import IntervisionGroupFactory, SessionFactory
 from tests.reports.factories import at, referral, volunteer_with_history
 

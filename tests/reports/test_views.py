@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.models import Municipality
-from portal.referrals.models import Referral
+from support.referrals.models import Referral
 from tests.matrix import DENIED, LOGIN, ROLES, assert_access
 from tests.reports.factories import at, referral, volunteer_with_history
 from tests.reports.test_services import build_families

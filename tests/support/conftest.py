@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 
 from portal.models.volunteers import VolunteerStatus
-from portal.referrals.models import ReferralStatus
-from portal.referrals.services import change_referral_status, submit_referral
 from support import services
+from support.referrals.models import ReferralStatus
+from support.referrals.services import change_referral_status, submit_referral
 from tests.portal.factories import VolunteerFactory
-from tests.referrals.conftest import FAMILY_NAME, FAMILY_PHONE, family, referrer
+from tests.support.referrals.conftest import FAMILY_NAME, FAMILY_PHONE, family, referrer
 
 FAMILY_FIRST_NAME = "Yasmina"
 FAMILY_ADDRESS = "Kanaalweg 17, Utrecht"

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from portal.referrals.models import ReferralStatus
 from support import services
 from support.models import CheckIn, ConcernAccess, Match, MatchStatus
+from support.referrals.models import ReferralStatus
 from tests.matrix import DENIED, LOGIN, ROLES, assert_access
 from tests.support.conftest import FAMILY_ADDRESS, FAMILY_FIRST_NAME, active_volunteer_of
 
@@ -157,7 +157,12 @@ def test_coordinator_finds_proposes_introduces_starts_checks_in_and_ends(
     assert "Dat kan niet bij een koppeling met status" in response.content.decode()
     match.refresh_from_db()
     assert match.status == MatchStatus.PROPOSED
-    _edit(client, match, family_address="Kanaalweg 17", introduced_on_input=today.isoformat())
+    response = _edit(
+        client, match, family_address="Kanaalweg 17", introduced_on_input=today.isoformat()
+    )
+    # A saved step returns to the match itself, with the message on it.
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/support_match/edit/{match.pk}/"
     match.refresh_from_db()
     assert (match.status, match.family_address) == (MatchStatus.INTRODUCED, "Kanaalweg 17")
     mailoutbox.clear()

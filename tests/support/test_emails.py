@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from portal.referrals.models import ReferralStatus
 from support import registry_hooks, services
 from support.models import EndReason, Visit
+from support.referrals.models import ReferralStatus
 from tests.support.conftest import FAMILY_ADDRESS, FAMILY_FIRST_NAME, FAMILY_SECRETS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from portal.errors import ServiceError
-from portal.referrals.models import ReferralStatus
 from support import services
 from support.models import EndReason, MatchStatus
-from tests.referrals.conftest import REFERRER_EMAIL
+from support.referrals.models import ReferralStatus
 from tests.support.conftest import active_volunteer_of, start_new_match
+from tests.support.referrals.conftest import REFERRER_EMAIL
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_a_started_referral_without_a_stopped_volunteer_cannot_be_matched_again(
 ):
     """A referral set to "ondersteuning gestart" by hand (before the support route
     existed) is not waiting for a volunteer."""
-    from portal.referrals.services import change_referral_status
+    from support.referrals.services import change_referral_status
 
     change_referral_status(
         referral=family_referral, to_status=ReferralStatus.SUPPORT_STARTED, by=None

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from portal.errors import ServiceError
 from portal.models.volunteers import VolunteerStatus
-from portal.referrals.models import ReferralStatus
 from support import services
 from support.models import (
     CheckIn,
@@ -23,7 +22,7 @@ from support.models import (
     VisitKind,
     VisitSource,
 )
-from tests.referrals.conftest import REFERRER_EMAIL
+from support.referrals.models import ReferralStatus
 from tests.support.conftest import (
     FAMILY_ADDRESS,
     FAMILY_FIRST_NAME,
@@ -31,6 +30,7 @@ from tests.support.conftest import (
     ready_referral,
     start_new_match,
 )
+from tests.support.referrals.conftest import REFERRER_EMAIL
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,8 @@ def test_propose_match_takes_first_name_and_branch(family_referral, active_volun
 
 
 def test_propose_refuses_a_referral_before_the_introduction_visit(branch, active_volunteer):
-    from portal.referrals.services import submit_referral
-    from tests.referrals.conftest import family, referrer
+    from support.referrals.services import submit_referral
+    from tests.support.referrals.conftest import family, referrer
 
     new = submit_referral(family=family(), referrer=referrer(), parents_consent=True)
     with refusal("referral_not_ready"):
@@ -385,7 +385,7 @@ def test_concern_once_open_steps_and_close(running_match, active_volunteer, coor
 
 
 def test_erase_family_details_follows_the_referral(running_match, coordinator):
-    from portal.referrals.services import erase_referral
+    from support.referrals.services import erase_referral
 
     concern = services.raise_concern(match=running_match, by=running_match.volunteer.user)
     services.record_concern_step(

@@ -271,9 +271,11 @@ class ReferralFormPage(FormPageMixin, BasePage):
         verbose_name = _("aanmeldformulier gezin")
 
     def form_view(self, request):
-        from portal.referrals.views import referral_form
+        # The form, its rules and its view belong to the referrals (`support.referrals`),
+        # which register the view: `portal` never imports a part.
+        from portal.registry import page_form_view
 
-        return referral_form(request, page=self)
+        return page_form_view("referral")(request, page=self)
 
     @property
     def is_self_registration(self) -> bool:

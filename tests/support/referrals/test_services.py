@@ -11,16 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.errors import ServiceError
-from portal.referrals import services
-from portal.referrals.models import Referral, ReferralStatus, ReferralStatusChange
-from portal.referrals.services import (
+from support.referrals import services
+from support.referrals.models import Referral, ReferralStatus, ReferralStatusChange
+from support.referrals.services import (
     assign_referral_to_branch,
     change_referral_status,
     route_to_branch,
     submit_referral,
 )
 from tests.portal.factories import BranchFactory
-from tests.referrals.conftest import family, referrer
+from tests.support.referrals.conftest import family, referrer
 
 pytestmark = pytest.mark.django_db
 

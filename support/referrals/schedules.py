@@ -11,7 +11,7 @@ import datetime
 from django.utils import timezone
 
 RETENTION_SCHEDULE = "referrals: erase personal data after the retention period"
-RETENTION_TASK = "portal.referrals.tasks.erase_expired_referrals"
+RETENTION_TASK = "support.referrals.tasks.erase_expired_referrals"
 
 
 def _next_night(now: datetime.datetime) -> datetime.datetime:

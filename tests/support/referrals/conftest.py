@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.referrals.services import FamilyDetails, ReferrerDetails, submit_referral
+from support.referrals.services import FamilyDetails, ReferrerDetails, submit_referral
 from tests.pages.conftest import public_site  # noqa: F401  (the form pages live there)
 
 FAMILY_NAME = "Yasmina Haddouchi"

@@ -21,7 +21,7 @@ from portal.errors import ServiceError
 from portal.models import Branch, Municipality, User
 from portal.models.branches import normalise_postcode
 from portal.queue import enqueue_on_commit
-from portal.referrals.models import (
+from support.referrals.models import (
     CLOSED_STATUSES,
     PERSONAL_FIELDS,
     NotSuitableReason,
@@ -191,8 +191,8 @@ def submit_referral(
     if referral is None:
         raise RuntimeError("No free referral reference after five attempts.")
     ReferralStatusChange.objects.create(referral=referral, from_status="", to_status=S.NEW)
-    enqueue_on_commit("portal.referrals.tasks.notify_referral_waiting", referral.pk)
-    enqueue_on_commit("portal.referrals.tasks.send_referral_confirmation", referral.pk)
+    enqueue_on_commit("support.referrals.tasks.notify_referral_waiting", referral.pk)
+    enqueue_on_commit("support.referrals.tasks.send_referral_confirmation", referral.pk)
     logger.info(
         "referral %s received (%s), routed to branch %s",
         referral.pk,
@@ -259,7 +259,7 @@ def change_referral_status(
         ]
     )
     if to_status in REFERRER_IS_TOLD and locked.kind == ReferralKind.REFERRER:
-        enqueue_on_commit("portal.referrals.tasks.tell_referrer", locked.pk, to_status)
+        enqueue_on_commit("support.referrals.tasks.tell_referrer", locked.pk, to_status)
     referral.refresh_from_db()
     logger.info("referral %s status %s -> %s", locked.pk, change.from_status, to_status)
     return change
@@ -275,7 +275,7 @@ def assign_referral_to_branch(*, referral: Referral, branch: Branch, by: User | 
     previous = locked.branch_id
     locked.branch = branch
     locked.save(update_fields=["branch", "updated_at"])
-    enqueue_on_commit("portal.referrals.tasks.notify_referral_waiting", locked.pk)
+    enqueue_on_commit("support.referrals.tasks.notify_referral_waiting", locked.pk)
     logger.info(
         "referral %s moved from branch %s to branch %s by user %s",
         locked.pk,

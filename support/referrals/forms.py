@@ -1,5 +1,5 @@
 """The public referral form, in two variants: a referrer signs a family up, or the
-parents sign themselves up. Validation only; `portal.referrals.services` stores."""
+parents sign themselves up. Validation only; `support.referrals.services` stores."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import clean_phone, clean_postcode, make_honeypot
 from portal.models import Municipality
-from portal.referrals.models import (
+from support.referrals.models import (
     FAMILY_LANGUAGE_CHOICES,
     SUPPORT_QUESTION_CHOICES,
     ReferrerCategory,
 )
-from portal.referrals.services import (
+from support.referrals.services import (
     FamilyDetails,
     ReferrerDetails,
     area_municipalities,

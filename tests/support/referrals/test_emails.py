@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from portal.referrals.models import ReferralStatus
-from portal.referrals.services import (
+from support.referrals.models import ReferralStatus
+from support.referrals.services import (
     assign_referral_to_branch,
     change_referral_status,
     submit_referral,
 )
 from tests.portal.factories import BranchFactory
-from tests.referrals.conftest import FAMILY_DATA, REFERRER_EMAIL, family, referrer
+from tests.support.referrals.conftest import FAMILY_DATA, REFERRER_EMAIL, family, referrer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
 

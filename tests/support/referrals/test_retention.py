@@ -13,16 +13,16 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from portal.errors import ServiceError
-from portal.referrals.models import PERSONAL_FIELDS, Referral, ReferralStatus
-from portal.referrals.schedules import RETENTION_SCHEDULE, RETENTION_TASK, ensure_schedules
-from portal.referrals.services import (
+from support.referrals.models import PERSONAL_FIELDS, Referral, ReferralStatus
+from support.referrals.schedules import RETENTION_SCHEDULE, RETENTION_TASK, ensure_schedules
+from support.referrals.services import (
     change_referral_status,
     erase_expired_referrals,
     erase_referral,
     months_before,
     submit_referral,
 )
-from tests.referrals.conftest import family, referrer
+from tests.support.referrals.conftest import family, referrer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from portal.errors import ServiceError
 from portal.pages.languages import interface_language
 from portal.ratelimit import MSG_RATE_LIMITED, is_rate_limited, record_submission
-from portal.referrals.forms import ReferralForm
-from portal.referrals.services import submit_referral
+from support.referrals.forms import ReferralForm
+from support.referrals.services import submit_referral
 
 RATE_LIMIT_FORM = "referral"
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.referrals.models import Referral, ReferralStatus
-from portal.referrals.services import change_referral_status, submit_referral
+from support.referrals.models import Referral, ReferralStatus
+from support.referrals.services import change_referral_status, submit_referral
 from tests.matrix import DENIED, LOGIN, ROLES, assert_access
-from tests.referrals.conftest import FAMILY_NAME, REFERRER_EMAIL, family, referrer
+from tests.support.referrals.conftest import FAMILY_NAME, REFERRER_EMAIL, family, referrer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core import mail
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.referrals.models import Referral, ReferralStatusChange
-from tests.referrals.conftest import (
+from support.referrals.models import Referral, ReferralStatusChange
+from tests.support.referrals.conftest import (
     FAMILY_DATA,
     FAMILY_NAME,
     referral_form_data,
@@ -147,7 +147,7 @@ def test_form_without_csrf_token_is_refused(public_site, branch):
 def test_family_data_never_in_logs_addresses_or_e_mails(
     client, public_site, branch, coordinator, caplog, django_capture_on_commit_callbacks
 ):
-    from portal.referrals.services import change_referral_status
+    from support.referrals.services import change_referral_status
 
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):

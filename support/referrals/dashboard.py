@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.referrals.models import Referral, ReferralStatus
 from portal.registry import (
     AdminHomePanel,
     DashboardLink,
@@ -19,6 +18,7 @@ from portal.registry import (
     DashboardScope,
     register_admin_home_panel,
 )
+from support.referrals.models import Referral, ReferralStatus
 
 NEW_REFERRALS_PANEL = AdminHomePanel(
     name="new_referrals",

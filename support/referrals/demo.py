@@ -9,8 +9,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from portal.referrals.models import Referral, ReferralStatus
-from portal.referrals.services import (
+from support.referrals.models import Referral, ReferralStatus
+from support.referrals.services import (
     FamilyDetails,
     ReferrerDetails,
     change_referral_status,

@@ -25,7 +25,8 @@ from portal.admin_tables import AbsoluteDateColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.permissions import is_national_staff
-from portal.referrals.models import (
+from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
+from support.referrals.models import (
     RISK_FACTOR_CHOICES,
     SUPPORT_QUESTION_CHOICES,
     NotSuitableReason,
@@ -33,13 +34,12 @@ from portal.referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-from portal.referrals.services import (
+from support.referrals.services import (
     assign_referral_to_branch,
     change_referral_status,
     check_status_change,
     erase_referral,
 )
-from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
 
 NEW_STATUS_CHOICES = [("", _("— status niet wijzigen —")), *ReferralStatus.choices]
 REASON_CHOICES = [("", "—"), *NotSuitableReason.choices]

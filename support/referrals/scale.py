@@ -9,7 +9,8 @@ import datetime
 from django.conf import settings
 
 from portal.models import BranchPostcodeRange
-from portal.referrals.models import (
+from portal.scale import BATCH, LAST_NAMES, ScaleContext
+from support.referrals.models import (
     PERSONAL_FIELDS,
     RISK_FACTOR_CHOICES,
     SUPPORT_QUESTION_CHOICES,
@@ -20,8 +21,7 @@ from portal.referrals.models import (
     ReferralStatusChange,
     ReferrerCategory,
 )
-from portal.referrals.services import _REFERENCE_ALPHABET, months_before
-from portal.scale import BATCH, LAST_NAMES, ScaleContext
+from support.referrals.services import _REFERENCE_ALPHABET, months_before
 
 R = ReferralStatus
 # The route a referral took to its status (each step allowed by the services).

@@ -15,8 +15,8 @@ from django.urls import reverse
 from portal.emails import absolute_url, build_email
 from portal.models import User
 from portal.permissions import NATIONAL_STAFF_GROUP
-from portal.referrals import services
-from portal.referrals.models import Referral, ReferralKind
+from support.referrals import services
+from support.referrals.models import Referral, ReferralKind
 
 logger = logging.getLogger(__name__)
 
@@ -87,5 +87,5 @@ def tell_referrer(referral_id: int, status: str) -> None:
 
 
 def erase_expired_referrals() -> int:
-    """Run daily by the django-q2 schedule made in `portal.referrals.schedules`."""
+    """Run daily by the django-q2 schedule made in `support.referrals.schedules`."""
     return services.erase_expired_referrals()
