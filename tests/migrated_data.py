@@ -61,3 +61,19 @@ def ensure_screening_schedule() -> None:
             ),
         },
     )
+
+
+def ensure_migrated_schedule(migration_module: str) -> bool:
+    """The django-q2 schedule a data migration makes (its `NAME` and `create_schedule`),
+    made again through the migration itself if a flush took it; True if it had to be."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from django_q.models import Schedule
+
+    migration = import_module(migration_module)
+    if Schedule.objects.filter(name=migration.NAME).exists():
+        return False
+    migration.create_schedule(apps, SimpleNamespace(connection=connection))
+    return True
