@@ -341,3 +341,50 @@ def wait_until(
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def post_at_once(
+    ports: list[int],
+    path: str,
+    sessions: list[str],
+    *,
+    csrf: str,
+    body: str = "confirm=on",
+    behind_proxy: bool = False,
+) -> list[tuple[int, int, dict[str, str], str]]:
+    """Each session (a `sessionid`) posts `body` to `path` at the same moment, the
+    sessions spread over the servers at `ports` in turn, as a reverse proxy would; with
+    `behind_proxy` the requests say HTTPS was ended at the proxy (docs/deployment.md).
+    `csrf` (32 characters) is sent as cookie and header alike. One answer per session,
+    in order: (port, status, headers, body)."""
+    barrier = threading.Barrier(len(sessions))
+    answers: list[tuple[int, int, dict[str, str], str] | None] = [None] * len(sessions)
+
+    def post(index: int) -> None:
+        port = ports[index % len(ports)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"sessionid={sessions[index]}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+        }
+        if behind_proxy:
+            headers |= {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{port}"}
+        barrier.wait()
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        answers[index] = (
+            port,
+            response.status,
+            dict(response.getheaders()),
+            response.read().decode(errors="replace"),
+        )
+        conn.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(answer is not None for answer in answers), "a client got no answer"
+    return answers

@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from django.test import Client
 from courses.models import CourseEnrolment, CourseKind, EnrolmentStatus
 from tests.courses.factories import make_course
 from tests.portal.factories import VolunteerFactory
-from tests.services import ConnectionPeak, database_url, free_port, wait_until
+from tests.services import ConnectionPeak, database_url, free_port, post_at_once, wait_until
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -116,36 +115,6 @@ def web_server(kind: str):
             os.killpg(process.pid, signal.SIGKILL)  # nothing may outlive the test
 
 
-def sign_up_at_once(port: int, path: str, sessions: list[str]) -> list[tuple[int, dict, str]]:
-    barrier = threading.Barrier(len(sessions))
-    answers: list[tuple[int, dict, str] | None] = [None] * len(sessions)
-
-    def sign_up(index: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        conn.request(
-            "POST",
-            path,
-            body="confirm=on",
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"sessionid={sessions[index]}; csrftoken={CSRF}",
-                "X-CSRFToken": CSRF,
-            },
-        )
-        response = conn.getresponse()
-        answers[index] = (response.status, dict(response.getheaders()), response.read().decode())
-        conn.close()
-
-    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(sessions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(answer is not None for answer in answers), "a client got no answer"
-    return answers
-
-
 def test_a_burst_beyond_the_pool_gets_redirects_or_503_and_the_database_stays_exact(branch):
     volunteers = [VolunteerFactory(branch=branch) for _ in range(SIGN_UPS)]
     sessions = []
@@ -161,22 +130,23 @@ def test_a_burst_beyond_the_pool_gets_redirects_or_503_and_the_database_stays_ex
         )
         connections.close_all()
         with web_server(kind) as (port, processes, log), ConnectionPeak(APPLICATION_NAME) as held:
-            answers = sign_up_at_once(port, f"/cursussen/{course.pk}/aanmelden/", sessions)
+            path = f"/cursussen/{course.pk}/aanmelden/"
+            answers = post_at_once([port], path, sessions, csrf=CSRF)
         assert_answers_and_rows_agree(kind, course, volunteers, answers, log)
         assert held.peak <= processes * POOL_SIZE, (kind, held.peak)
 
 
 def assert_answers_and_rows_agree(kind, course, volunteers, answers, log) -> None:
-    statuses = Counter(status for status, _, _ in answers)
+    statuses = Counter(status for _, status, _, _ in answers)
     assert set(statuses) <= {302, 503}, (kind, statuses, Path(log).read_text()[-3000:])
     # Both outcomes happened: the burst really went beyond the pool.
     assert statuses[302] >= 1 and statuses[503] >= 1, (kind, statuses)
-    for status, headers, body in answers:
+    for _, status, headers, body in answers:
         if status == 503:
             assert headers["Retry-After"] == "5"
             assert "Het is even te druk" in body
     signed_up = {
-        v.pk for v, (status, _, _) in zip(volunteers, answers, strict=True) if status == 302
+        v.pk for v, (_, status, _, _) in zip(volunteers, answers, strict=True) if status == 302
     }
     rows = list(CourseEnrolment.objects.filter(offering=course))
     assert {row.volunteer_id for row in rows} == signed_up, kind  # no orphan, none lost

@@ -50,7 +50,7 @@ from tests.courses.factories import make_course
 from tests.migrated_data import ensure_migrated_schedule
 from tests.newsletter.factories import make_newsletter, make_volunteers
 from tests.portal.factories import BranchFactory, make_admin_user
-from tests.services import ConnectionPeak, WebServer, database_url, wait_until
+from tests.services import ConnectionPeak, WebServer, database_url, post_at_once, wait_until
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -168,46 +168,6 @@ def make_due(migration_module: str, func: str) -> None:
         next_run=Now() - datetime.timedelta(seconds=1), cluster=None, repeats=-1
     )
     assert updated == 1, (func, list(Schedule.objects.values_list("name", "func", "next_run")))
-
-
-def sign_up_through_both(ports: list[int], path: str, sessions: list[str]) -> list:
-    """Every volunteer signs up at the same moment, alternating between the servers,
-    as the reverse proxy of docs/deployment.md would (HTTPS ended at the proxy)."""
-    barrier = threading.Barrier(len(sessions))
-    answers: list[tuple[int, int, dict, str] | None] = [None] * len(sessions)
-
-    def sign_up(index: int) -> None:
-        port = ports[index % len(ports)]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
-        barrier.wait()
-        conn.request(
-            "POST",
-            path,
-            body="confirm=on",
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"sessionid={sessions[index]}; csrftoken={CSRF}",
-                "X-CSRFToken": CSRF,
-                "X-Forwarded-Proto": "https",
-                "Origin": f"https://127.0.0.1:{port}",
-            },
-        )
-        response = conn.getresponse()
-        answers[index] = (
-            port,
-            response.status,
-            dict(response.getheaders()),
-            response.read().decode(errors="replace"),
-        )
-        conn.close()
-
-    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(sessions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(answer is not None for answer in answers), "a client got no answer"
-    return answers
 
 
 def received_by_subject(smtp_server) -> dict[str, Counter]:
@@ -349,8 +309,12 @@ def test_the_production_topology_in_small_sends_everything_once_and_never_overbo
     try:
         # --- The newsletter, and the burst while it goes out ---------------------------
         send = newsletter_services.schedule_send(page_id=page.pk, user=staff)
-        answers = sign_up_through_both(
-            [web.port for web in webs], f"/cursussen/{burst_course.pk}/aanmelden/", sessions
+        answers = post_at_once(
+            [web.port for web in webs],
+            f"/cursussen/{burst_course.pk}/aanmelden/",
+            sessions,
+            csrf=CSRF,
+            behind_proxy=True,
         )
         burst_done = time.monotonic()
         assert wait_until(
