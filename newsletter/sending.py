@@ -15,6 +15,13 @@ never saw the message (nothing is delivered before DATA), so it goes back to `qu
 and is sent; with it the server may or may not have accepted it, so it is marked
 `uncertain` and only a coordinator resends it, deliberately.
 
+On PostgreSQL only the DATA mark waits for the disk (a WAL flush, several ms on a slow
+disk); the claim and the answer commit without waiting. A dying worker cannot undo any
+of them; a crash of PostgreSQL itself can undo only what came after the last DATA mark
+(that mark's flush makes everything before it durable): a claim whose messages never
+reached DATA, or the answer of the message just sent, which then counts as uncertain.
+Never a second copy. See docs/mail.md, "What a message costs on PostgreSQL".
+
 A task never sleeps: a batch with nothing to send right now (deferred addresses, a mail
 server that refuses connections) is released with the time it is due and queued again
 by `resume_sends`; so is a batch that reached the relay's rate (`newsletter/pacing.py`);
@@ -75,6 +82,24 @@ _UNCLAIM_SQL = (
     f"UPDATE {_TABLE} SET status = %s, attempts = attempts - 1 "  # noqa: S608
     "WHERE status = %s AND claimed_at = %s AND data_at IS NULL AND id IN ({ids})"
 )
+# PostgreSQL: the statement's own transaction commits without waiting for its WAL to
+# reach the disk (`synchronous_commit` off for that transaction only; set inside the
+# statement, so it stays one round trip). The commit is visible to every other session at
+# once, so a worker that dies changes nothing; only a crash of PostgreSQL itself can
+# undo it, and only until the next synchronous commit flushes the WAL (the DATA mark of
+# the next message at the latest). Used for the claim and the answer, never for the DATA
+# mark: see `BatchSender.mark_data`.
+_NO_FLUSH_FROM = "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush "
+
+
+def _without_flush(sql: str) -> str:
+    """The same UPDATE, committed without waiting for the WAL flush (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return sql
+    head, where, tail = sql.partition("WHERE ")
+    return f"{head}{_NO_FLUSH_FROM}{where}{tail}"
+
+
 # How many deliveries one claim takes: a worker that dies leaves at most this many in
 # `sending` without a DATA mark, all of them sent again by whoever takes over.
 CLAIM_GROUP = 20
@@ -256,7 +281,14 @@ class BatchSender:
 
     # --- recording ---------------------------------------------------------------------
     def record(self, delivery_id: int, outcome: Outcome) -> None:
-        """The server's answer, committed right away (before the next MAIL FROM)."""
+        """The server's answer, committed right away (before the next MAIL FROM).
+
+        A final answer is committed without waiting for the WAL flush (PostgreSQL): a
+        worker that dies afterwards cannot undo it; a crash of PostgreSQL within the
+        moment before the next synchronous commit (the next message's DATA mark) can,
+        and then the delivery is back at "DATA mark written, no answer": uncertain.
+        That errs on the safe side (never a second copy) and saves a disk flush per
+        message."""
         if outcome.kind == LOST:
             return
         final = _FINAL.get(outcome.kind)
@@ -265,7 +297,7 @@ class BatchSender:
             # gets the real answer.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    _RECORD_SQL,
+                    _without_flush(_RECORD_SQL),
                     [
                         final,
                         _db_now(),
@@ -299,7 +331,10 @@ class BatchSender:
         if self.lost or not delivery_ids:
             return set()
         self.claimed_at = _db_now()
-        sql = _CLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids)))
+        # Not flushed: a claim that a PostgreSQL crash undoes sent nothing, because no
+        # message of the group reaches DATA before its DATA mark, a synchronous commit,
+        # has flushed the claim with it.
+        sql = _without_flush(_CLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids))))
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
@@ -326,7 +361,13 @@ class BatchSender:
 
     def mark_data(self, delivery_id: int) -> bool:
         """The one extra write per message: this delivery is about to reach DATA.
-        Committed before DATA is sent; False when the claim is no longer ours."""
+        Committed before DATA is sent; False when the claim is no longer ours.
+
+        The one synchronous commit per message, on purpose: it must survive a crash of
+        PostgreSQL itself, not only of this worker. Were it lost while the server had
+        accepted the message, the delivery would look as if it never reached DATA and be
+        sent a second time. Its WAL flush also makes durable everything this worker
+        wrote before (the claim, the previous message's answer)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 _DATA_SQL, [_db_now(), delivery_id, DeliveryStatus.SENDING, self.claimed_at]
