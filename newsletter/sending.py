@@ -234,6 +234,7 @@ class BatchSender:
         self.lost = False
         self.out_of_time = False  # stopped for the task timeout: the rest is queued again
         self.paced = False  # stopped at the relay's rate: queued again when it allows more
+        self.paced_until = None  # when the relay's rate allows a whole group again
         self.claimed_at = None  # the claim time of the delivery in flight, as written
         self._template: MessageTemplate | None = None
         self.domain = _domain()
@@ -446,6 +447,7 @@ class BatchSender:
             grant = pacing.take(len(group))
             if grant.count == 0:
                 self.paced = True
+                self.paced_until = grant.refill_at
                 self.release(next_attempt_at=grant.retry_at)
                 return False
             group = group[: grant.count]
@@ -550,7 +552,7 @@ def _domain() -> str:
 def send_batch(*, batch_id: int) -> bool:
     """Send what is left of one batch. Safe to run twice, or at the same time: only the
     holder of the batch's lease sends, and only queued deliveries are claimed."""
-    from newsletter.queueing import queue_batch
+    from newsletter.queueing import queue_batch, queue_batch_at
     from newsletter.services import finish_send_if_complete
 
     batch = SendBatch.objects.filter(pk=batch_id).select_related("send").first()
@@ -562,5 +564,9 @@ def send_batch(*, batch_id: int) -> bool:
     sender.run(batch.send)
     if sender.out_of_time:
         queue_batch(batch_id)
+    elif sender.paced_until is not None:
+        # Back when the rate allows a group again, if the broker can hold the task
+        # until then; otherwise the resume schedule's next round queues it.
+        queue_batch_at(batch_id, sender.paced_until)
     finish_send_if_complete(send_id=batch.send_id)
     return True
