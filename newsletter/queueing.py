@@ -171,6 +171,11 @@ def run_alone(name: str, *, seconds: float) -> Iterator[SendingLedger | None]:
         ledger = SendingLedger.objects.get(name=name) if got else None
         if got:
             SendingLedger.objects.filter(name=name).update(restarted_at=None)
+        else:
+            # This was the waiting copy: it waits no longer, even though another one
+            # runs. Left set, the mark would refuse every request (the minute schedule,
+            # a paced batch's wake-up) until it counted as lost, minutes later.
+            SendingLedger.objects.filter(name=name).update(queued_at=None)
     try:
         yield ledger
     finally:
