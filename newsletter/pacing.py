@@ -40,6 +40,9 @@ class Grant:
     count: int
     # When the bucket holds a token again (only when fewer than asked were granted).
     retry_at: datetime.datetime | None = None
+    # When every bucket holds what was asked again (at most its capacity): the moment
+    # to come back for a whole group rather than one message per task.
+    refill_at: datetime.datetime | None = None
 
 
 def limits() -> list[Limit]:
@@ -87,8 +90,14 @@ def take(wanted: int, *, now: datetime.datetime | None = None) -> Grant:
             )
     if count == wanted:
         return Grant(count)
-    wait = max(
-        (max(1.0 - (levels[limit.name] - count), 0.0) / limit.rate for limit in active),
+    left = {limit.name: levels[limit.name] - count for limit in active}
+    wait = max((max(1.0 - left[limit.name], 0.0) / limit.rate for limit in active), default=0.0)
+    refill = max(
+        (max(min(wanted, limit.capacity) - left[limit.name], 0.0) / limit.rate for limit in active),
         default=0.0,
     )
-    return Grant(count, now + datetime.timedelta(seconds=wait))
+    return Grant(
+        count,
+        now + datetime.timedelta(seconds=wait),
+        now + datetime.timedelta(seconds=max(wait, refill)),
+    )

@@ -50,19 +50,83 @@ def _lost_before(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=settings.NEWSLETTER_TASK_LOST_AFTER)
 
 
-def queue_batch(batch_id: int, *, restarted_at: datetime.datetime | None = None) -> bool:
-    """Queue the batch's task unless a task for it waits in the queue already (or it is
-    done). `restarted_at`: the cluster restarted then, so a task queued before may
-    have died with a worker that had taken it."""
+def _note_queued(batch_id: int, *, restarted_at: datetime.datetime | None = None) -> bool:
+    """The ledger: True (and noted) when no task for the batch waits in the queue."""
     now = timezone.now()
     waiting_for_nothing = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=_lost_before(now))
     if restarted_at is not None:
         waiting_for_nothing |= Q(enqueued_at__lt=restarted_at)
-    if not SendBatch.objects.filter(waiting_for_nothing, pk=batch_id, done=False).update(
-        enqueued_at=now
-    ):
+    return bool(
+        SendBatch.objects.filter(waiting_for_nothing, pk=batch_id, done=False).update(
+            enqueued_at=now
+        )
+    )
+
+
+def queue_batch(batch_id: int, *, restarted_at: datetime.datetime | None = None) -> bool:
+    """Queue the batch's task unless a task for it waits in the queue already (or it is
+    done). `restarted_at`: the cluster restarted then, so a task queued before may
+    have died with a worker that had taken it."""
+    if not _note_queued(batch_id, restarted_at=restarted_at):
         return False
     enqueue_bulk(BATCH_TASK, batch_id)
+    return True
+
+
+# A paced batch is held back in the broker only for a wait shorter than this: the
+# scheduler's cycle (django-q2 runs schedules about every 30 s), beyond which the resume
+# schedule, pulled forward to the batch's due time, is just as punctual. Well below
+# `NEWSLETTER_TASK_LOST_AFTER`, so a held-back task never counts as lost.
+HOLD_BACK_AT_MOST = 30
+
+
+class _HeldBack:
+    """Django-q2's ORM broker, queueing a task that no worker takes before `when`.
+
+    The ORM broker hands out a queued row once its `lock` has passed (a taken row gets
+    a lock in the future, its retry time); a new row normally gets `lock = now`. A row
+    written with `lock = when` is therefore handed out from `when` on, within the
+    broker's poll (`Q_CLUSTER["poll"]`, 0.5 s)."""
+
+    def __init__(self, broker, when: datetime.datetime):
+        self.broker = broker
+        self.list_key = broker.list_key
+        self.when = when
+
+    def enqueue(self, task) -> int:
+        from django_q.conf import Conf
+
+        row = self.broker.get_connection().create(
+            key=self.list_key or Conf.CLUSTER_NAME, payload=task, lock=self.when
+        )
+        return row.pk
+
+
+def _held_back_broker(when: datetime.datetime) -> _HeldBack | None:
+    """A broker that can hold a task back until `when`: only the ORM broker can (Redis
+    lists cannot), and not when tasks run inline."""
+    from django_q.brokers import get_broker
+    from django_q.brokers.orm import ORM
+    from django_q.conf import Conf
+
+    if Conf.SYNC:
+        return None
+    broker = get_broker(settings.NEWSLETTER_CLUSTER or None)
+    return _HeldBack(broker, when) if isinstance(broker, ORM) else None
+
+
+def queue_batch_at(batch_id: int, when: datetime.datetime) -> bool:
+    """Queue the batch's task to start at `when` (a batch waiting for the relay's rate),
+    when the broker can hold it back that long and the wait is short; otherwise leave it
+    to the resume schedule. At most one waiting task per batch, as with `queue_batch`."""
+    if (when - timezone.now()).total_seconds() > HOLD_BACK_AT_MOST:
+        return False
+    broker = _held_back_broker(when)
+    if broker is None or not _note_queued(batch_id):
+        return False
+    transaction.on_commit(
+        partial(async_task, BATCH_TASK, batch_id, broker=broker, **bulk_options())
+    )
     return True
 
 
@@ -107,6 +171,11 @@ def run_alone(name: str, *, seconds: float) -> Iterator[SendingLedger | None]:
         ledger = SendingLedger.objects.get(name=name) if got else None
         if got:
             SendingLedger.objects.filter(name=name).update(restarted_at=None)
+        else:
+            # This was the waiting copy: it waits no longer, even though another one
+            # runs. Left set, the mark would refuse every request (the minute schedule,
+            # a paced batch's wake-up) until it counted as lost, minutes later.
+            SendingLedger.objects.filter(name=name).update(queued_at=None)
     try:
         yield ledger
     finally:

@@ -15,6 +15,13 @@ never saw the message (nothing is delivered before DATA), so it goes back to `qu
 and is sent; with it the server may or may not have accepted it, so it is marked
 `uncertain` and only a coordinator resends it, deliberately.
 
+On PostgreSQL only the DATA mark waits for the disk (a WAL flush, several ms on a slow
+disk); the claim and the answer commit without waiting. A dying worker cannot undo any
+of them; a crash of PostgreSQL itself can undo only what came after the last DATA mark
+(that mark's flush makes everything before it durable): a claim whose messages never
+reached DATA, or the answer of the message just sent, which then counts as uncertain.
+Never a second copy. See docs/mail.md, "What a message costs on PostgreSQL".
+
 A task never sleeps: a batch with nothing to send right now (deferred addresses, a mail
 server that refuses connections) is released with the time it is due and queued again
 by `resume_sends`; so is a batch that reached the relay's rate (`newsletter/pacing.py`);
@@ -75,6 +82,24 @@ _UNCLAIM_SQL = (
     f"UPDATE {_TABLE} SET status = %s, attempts = attempts - 1 "  # noqa: S608
     "WHERE status = %s AND claimed_at = %s AND data_at IS NULL AND id IN ({ids})"
 )
+# PostgreSQL: the statement's own transaction commits without waiting for its WAL to
+# reach the disk (`synchronous_commit` off for that transaction only; set inside the
+# statement, so it stays one round trip). The commit is visible to every other session at
+# once, so a worker that dies changes nothing; only a crash of PostgreSQL itself can
+# undo it, and only until the next synchronous commit flushes the WAL (the DATA mark of
+# the next message at the latest). Used for the claim and the answer, never for the DATA
+# mark: see `BatchSender.mark_data`.
+_NO_FLUSH_FROM = "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush "
+
+
+def _without_flush(sql: str) -> str:
+    """The same UPDATE, committed without waiting for the WAL flush (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return sql
+    head, where, tail = sql.partition("WHERE ")
+    return f"{head}{_NO_FLUSH_FROM}{where}{tail}"
+
+
 # How many deliveries one claim takes: a worker that dies leaves at most this many in
 # `sending` without a DATA mark, all of them sent again by whoever takes over.
 CLAIM_GROUP = 20
@@ -209,6 +234,7 @@ class BatchSender:
         self.lost = False
         self.out_of_time = False  # stopped for the task timeout: the rest is queued again
         self.paced = False  # stopped at the relay's rate: queued again when it allows more
+        self.paced_until = None  # when the relay's rate allows a whole group again
         self.claimed_at = None  # the claim time of the delivery in flight, as written
         self._template: MessageTemplate | None = None
         self.domain = _domain()
@@ -256,7 +282,14 @@ class BatchSender:
 
     # --- recording ---------------------------------------------------------------------
     def record(self, delivery_id: int, outcome: Outcome) -> None:
-        """The server's answer, committed right away (before the next MAIL FROM)."""
+        """The server's answer, committed right away (before the next MAIL FROM).
+
+        A final answer is committed without waiting for the WAL flush (PostgreSQL): a
+        worker that dies afterwards cannot undo it; a crash of PostgreSQL within the
+        moment before the next synchronous commit (the next message's DATA mark) can,
+        and then the delivery is back at "DATA mark written, no answer": uncertain.
+        That errs on the safe side (never a second copy) and saves a disk flush per
+        message."""
         if outcome.kind == LOST:
             return
         final = _FINAL.get(outcome.kind)
@@ -265,7 +298,7 @@ class BatchSender:
             # gets the real answer.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    _RECORD_SQL,
+                    _without_flush(_RECORD_SQL),
                     [
                         final,
                         _db_now(),
@@ -299,7 +332,10 @@ class BatchSender:
         if self.lost or not delivery_ids:
             return set()
         self.claimed_at = _db_now()
-        sql = _CLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids)))
+        # Not flushed: a claim that a PostgreSQL crash undoes sent nothing, because no
+        # message of the group reaches DATA before its DATA mark, a synchronous commit,
+        # has flushed the claim with it.
+        sql = _without_flush(_CLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids))))
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
@@ -326,7 +362,13 @@ class BatchSender:
 
     def mark_data(self, delivery_id: int) -> bool:
         """The one extra write per message: this delivery is about to reach DATA.
-        Committed before DATA is sent; False when the claim is no longer ours."""
+        Committed before DATA is sent; False when the claim is no longer ours.
+
+        The one synchronous commit per message, on purpose: it must survive a crash of
+        PostgreSQL itself, not only of this worker. Were it lost while the server had
+        accepted the message, the delivery would look as if it never reached DATA and be
+        sent a second time. Its WAL flush also makes durable everything this worker
+        wrote before (the claim, the previous message's answer)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 _DATA_SQL, [_db_now(), delivery_id, DeliveryStatus.SENDING, self.claimed_at]
@@ -405,6 +447,7 @@ class BatchSender:
             grant = pacing.take(len(group))
             if grant.count == 0:
                 self.paced = True
+                self.paced_until = grant.refill_at
                 self.release(next_attempt_at=grant.retry_at)
                 return False
             group = group[: grant.count]
@@ -509,7 +552,7 @@ def _domain() -> str:
 def send_batch(*, batch_id: int) -> bool:
     """Send what is left of one batch. Safe to run twice, or at the same time: only the
     holder of the batch's lease sends, and only queued deliveries are claimed."""
-    from newsletter.queueing import queue_batch
+    from newsletter.queueing import queue_batch, queue_batch_at
     from newsletter.services import finish_send_if_complete
 
     batch = SendBatch.objects.filter(pk=batch_id).select_related("send").first()
@@ -521,5 +564,9 @@ def send_batch(*, batch_id: int) -> bool:
     sender.run(batch.send)
     if sender.out_of_time:
         queue_batch(batch_id)
+    elif sender.paced_until is not None:
+        # Back when the rate allows a group again, if the broker can hold the task
+        # until then; otherwise the resume schedule's next round queues it.
+        queue_batch_at(batch_id, sender.paced_until)
     finish_send_if_complete(send_id=batch.send_id)
     return True

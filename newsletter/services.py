@@ -3,8 +3,9 @@
 The delivery guarantee (see README, "Newsletter"): every recipient gets the newsletter
 exactly once, except a message that was in flight when a worker died; that one is
 recorded as *uncertain* and never resent automatically. How: `sending.send_batch`
-claims one delivery at a time in its own committed transaction right before handing
-it to the mail server, and records the server's answer together with the next claim.
+claims a small group of deliveries (committed), marks each as reaching DATA
+(committed) right before its DATA, and records the server's answer at once; see
+`newsletter/sending.py` and docs/mail.md.
 """
 
 from __future__ import annotations

@@ -9,13 +9,15 @@ import threading
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
-from django_q.models import Task
+from django_q.conf import Conf
+from django_q.models import OrmQ, Task
 
 from newsletter import pacing, services
 from newsletter.models import Delivery, DeliveryStatus, SendBatch, SendingRate
-from newsletter.queueing import BATCH_TASK
+from newsletter.queueing import BATCH_TASK, queue_batch_at
 from newsletter.schedules import ensure_schedules
 from newsletter.sending import send_batch
 from tests.newsletter.factories import make_newsletter, make_volunteers
@@ -42,7 +44,8 @@ def test_per_second_bucket_holds_one_seconds_allowance_and_refills_evenly(settin
     first = pacing.take(20, now=at(0))
     assert first.count == 5  # a full bucket: one second's worth
     assert first.retry_at == at(0.2)  # the next token
-    assert pacing.take(20, now=at(0)) == pacing.Grant(0, at(0.2))
+    # The next token in 0.2 s; the whole second's allowance again in 1 s.
+    assert pacing.take(20, now=at(0)) == pacing.Grant(0, at(0.2), at(1))
     assert pacing.take(20, now=at(0.1)).count == 0
     assert pacing.take(20, now=at(0.45)).count == 2  # 0.45 s at 5/s: two whole tokens
     assert pacing.take(1, now=at(0.65)) == pacing.Grant(1)  # a quarter left + 0.2 s at 5/s
@@ -52,7 +55,7 @@ def test_per_second_bucket_holds_one_seconds_allowance_and_refills_evenly(settin
 @pytest.mark.django_db
 def test_per_hour_bucket_holds_one_minutes_allowance(settings):
     settings.NEWSLETTER_RATE_PER_HOUR = 360  # one every 10 s, at most 6 at once
-    assert pacing.take(20, now=at(0)) == pacing.Grant(6, at(10))
+    assert pacing.take(20, now=at(0)) == pacing.Grant(6, at(10), at(60))
     assert pacing.take(20, now=at(25)).count == 2
     assert pacing.take(20, now=at(3600)).count == 6
 
@@ -201,3 +204,77 @@ def test_two_newsletter_clusters_share_the_relays_rate(
     for run in batch_runs:  # no task waited for the rate
         assert (run.stopped - run.started).total_seconds() < 5, run
     assert not Delivery.objects.filter(send=send, status=DeliveryStatus.UNCERTAIN).exists()
+
+
+orm_broker_only = pytest.mark.skipif(
+    bool(django_settings.REDIS_URL), reason="only the ORM broker can hold a task back"
+)
+
+
+@orm_broker_only
+@pytest.mark.django_db
+def test_a_paced_batch_is_held_back_in_the_broker_until_the_rate_allows_a_group(
+    settings, branch, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(Conf, "SYNC", False)
+    make_volunteers(branch, 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        send = services.schedule_send(page_id=make_newsletter(branches=[branch]).pk, user=staff)
+    batch = SendBatch.objects.create(send=send, number=0)
+    when = timezone.now() + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_batch_at(batch.pk, when)
+        assert not queue_batch_at(batch.pk, when)  # one waiting task per batch
+    [row] = OrmQ.objects.filter(key=settings.NEWSLETTER_CLUSTER)
+    assert row.lock == when  # the broker hands it out from then on, not before
+    assert row.task["args"] == (batch.pk,)
+    SendBatch.objects.filter(pk=batch.pk).update(enqueued_at=None)
+    # Longer than the scheduler's cycle: left to the resume schedule.
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    assert not queue_batch_at(batch.pk, later)
+
+
+@orm_broker_only
+@pytest.mark.cluster
+@pytest.mark.xdist_group("cluster")
+@pytest.mark.django_db(transaction=True)
+def test_a_per_second_rate_is_met_closely_not_once_per_scheduler_round(
+    q_cluster, smtp_server, settings, branch, staff
+):
+    """10 a second, 60 recipients: without holding the paced batch back in the broker
+    the rest would come through the scheduler, 10 every 30 s."""
+    settings.NEWSLETTER_BATCH_SIZE = 60
+    make_volunteers(branch, 60)
+    ensure_schedules()
+    env = {
+        "TEST_EMAIL_URL": smtp_server.url,
+        "Q_WORKERS": "1",
+        "NEWSLETTER_WORKERS": "1",
+        "NEWSLETTER_RATE_PER_SECOND": "10",
+    }
+    clusters = Clusters(q_cluster, **env)
+    services.schedule_send(page_id=make_newsletter(branches=[branch]).pk, user=staff)
+
+    samples: list[tuple[float, int]] = []
+    first = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        count = len(smtp_server.messages)
+        now = time.monotonic()
+        if count and first is None:
+            first = now
+        samples.append((now, count))
+        if count >= 60:
+            break
+        time.sleep(0.02)
+    assert samples[-1][1] == 60, clusters.output()
+    capacity, rate = 10, 10
+    for moment, count in samples:  # never faster than the relay allows
+        if moment >= first:
+            assert count <= capacity + rate * (moment - first) + 1, (moment - first, count)
+    achieved = (60 - capacity) / (samples[-1][0] - first)
+    print(f"achieved {achieved:.1f} messages a second at a limit of {rate}")
+    # Through the scheduler it would be about 0.3 a second.
+    assert achieved >= rate * 0.25, achieved
+    for run in Task.objects.filter(func=BATCH_TASK):  # no task waited for the rate
+        assert (run.stopped - run.started).total_seconds() < 5, run

@@ -354,6 +354,25 @@ def test_only_one_resume_at_a_time_and_one_queued_task_per_batch(
             assert services.resume_sends() == 3
 
 
+@pytest.mark.django_db
+def test_a_resume_copy_that_finds_another_running_does_not_block_the_next_request(
+    django_capture_on_commit_callbacks,
+):
+    """Two workers of a starting cluster both ask: the first copy runs, the second
+    starts while it still runs and returns at once. The next request (the minute
+    schedule, a paced batch's wake-up) must still queue a copy, not be refused until
+    the second copy's mark counts as lost."""
+    with django_capture_on_commit_callbacks(execute=False):
+        assert request_resume() is True
+        with run_alone("resume_sends", seconds=60) as first:  # the first copy runs
+            assert first is not None
+            assert request_resume() is True  # the second worker asks: queued
+            with run_alone("resume_sends", seconds=60) as second:  # and starts now
+                assert second is None
+            assert request_resume() is True  # nothing waits in the queue any more
+            assert request_resume() is False  # but now one copy does
+
+
 def test_a_batch_held_by_a_live_worker_is_not_sent_twice(smtp_server, branch, staff):
     make_volunteers(branch, 3)
     page = make_newsletter(branches=[branch])
