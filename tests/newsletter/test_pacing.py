@@ -179,7 +179,9 @@ def test_two_newsletter_clusters_share_the_relays_rate(
     send = services.schedule_send(page_id=make_newsletter(branches=[branch]).pk, user=staff)
 
     samples: list[tuple[float, int]] = []
-    deadline = time.monotonic() + 60
+    # With Redis the paced batch comes back through the scheduler, which runs about
+    # every 30 s: two of its rounds, so a slow first one under load is no failure.
+    deadline = time.monotonic() + 90
     first = None
     while time.monotonic() < deadline:
         count = len(smtp_server.messages)
@@ -194,7 +196,8 @@ def test_two_newsletter_clusters_share_the_relays_rate(
     capacity, rate = 12, 720 / 3600
     for moment, count in samples:
         assert count <= capacity + rate * (moment - first) + 1, (moment - first, count)
-    assert samples[-1][1] > 14, clusters.output()  # it went on, without a sleeping task
+    # It went on, without a sleeping task.
+    assert samples[-1][1] > 14, clusters.output() + second.output()
     settled = [count for moment, count in samples if 1 < moment - first < 3]
     assert settled and max(settled) <= capacity + 1  # paced, not 36 at once
     assert max(smtp_server.count_by_recipient().values()) == 1
