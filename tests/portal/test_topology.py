@@ -207,17 +207,6 @@ def tasks_taken(cluster, func: str) -> int:
     return sum(f"'{func}'" in line for line in cluster.output().splitlines())
 
 
-# Quarantined: alone, and after its xdist group in order on one worker, it passes; in the
-# full PostgreSQL pass of `.ci/run` (2 and 3 workers; again 2026-12-05 18:00 UTC) the
-# newsletter goes out once per recipient but the reminder and digest schedules do not
-# run. That run's cluster logs show both site schedulers running every 30 s and taking
-# only the newsletter's resume schedule: the two rows were not due to them. `make_due`
-# now sets them by the database's clock and asserts it; the wait reports the rows if it
-# fails (docs/scale.md, "Past one machine"). Not strict, so a pass shows as XPASS.
-@pytest.mark.xfail(
-    reason="order-dependent in the full suite: the due schedules do not run (under investigation)",
-    strict=False,
-)
 def test_the_production_topology_in_small_sends_everything_once_and_never_overbooks(
     redis_url, q_cluster, web_servers, smtp_server, settings, held
 ):
