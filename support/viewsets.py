@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -219,7 +220,7 @@ class MatchAdminForm(WagtailAdminModelForm):
 
 for _code, _label in SUPPORT_QUESTION_CHOICES:
     MatchAdminForm.base_fields[f"outcome_{_code}"] = forms.ChoiceField(
-        label=_label, choices=[("", "—"), *Outcome.choices], required=False
+        label=capfirst(_label), choices=[("", "—"), *Outcome.choices], required=False
     )
     MatchAdminForm.declared_fields[f"outcome_{_code}"] = MatchAdminForm.base_fields[
         f"outcome_{_code}"
