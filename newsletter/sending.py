@@ -257,6 +257,13 @@ class BatchSender:
         )
         if taken:
             self.renewed_at = time.monotonic()
+        else:
+            # This task was the queued one and waits no longer, though another holds
+            # the batch (a dead worker's lease, or a copy queued at a cluster's start).
+            # Left set, the mark would keep `resume_sends` from queueing the batch once
+            # that lease ends, until the mark counts as lost minutes later. Clearing it
+            # can at worst let one more task be queued, which the lease makes harmless.
+            SendBatch.objects.filter(pk=self.batch_id, done=False).update(enqueued_at=None)
         return bool(taken)
 
     def _renew_if_due(self) -> None:
