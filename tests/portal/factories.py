@@ -83,7 +83,14 @@ def make_admin_user(role: str, *, branches=(), email: str | None = None, totp: b
 
 
 def current_totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code of the current 30-second window. Near the window's end it waits for the
+    next one: the server checks the code a moment later, without tolerance for the
+    previous window, and a code typed at the boundary would be refused (seen in CI)."""
     import time
+
+    remaining = 30 - time.time() % 30
+    if remaining < 5:
+        time.sleep(remaining + 0.2)
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
