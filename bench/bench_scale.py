@@ -192,10 +192,12 @@ def _screens() -> list[tuple[str, str, str]]:
             ("volunteer list, search", who, "/admin/portal_volunteer/?q=jansen"),
             ("volunteer list, filter", who, "/admin/portal_volunteer/?status=active"),
             ("volunteer list, CSV export", who, "/admin/portal_volunteer/?export=csv"),
+            # National staff's inbox holds the referrals no branch covers.
             ("referral inbox", who, "/admin/referrals/"),
-            ("match list", who, "/admin/support_match/"),
             ("admin home", who, "/admin/"),
         ]
+    # Matches are family data: the branch's coordinators only (DESIGN.md's tiers).
+    screens.append(("match list", "coordinator", "/admin/support_match/"))
     screens += [
         ("volunteer record", "coordinator", f"/admin/portal_volunteer/edit/{record.pk}/"),
         ("course participants", "coordinator", f"/admin/courses/{course.pk}/"),

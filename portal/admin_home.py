@@ -24,6 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.forms import Media
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -54,13 +55,26 @@ def has_dashboard(user) -> bool:
 
 
 def dashboard_scope(request, *, now: datetime.datetime | None = None) -> DashboardScope:
-    """The branches the user's dashboard covers, with their names: one query."""
+    """The branches the user's dashboard covers, with their names and whether the user
+    coordinates them themselves: one query."""
     user = request.user
-    branches = dict(Branch.objects.coordinated_by(user).order_by("name").values_list("pk", "name"))
+    own = Branch.coordinators.through.objects.filter(branch_id=OuterRef("pk"), user_id=user.pk)
+    rows = (
+        Branch.objects.coordinated_by(user)
+        .annotate(own=Exists(own))
+        .order_by("name")
+        .values_list("pk", "name", "own")
+    )
+    branches, family_branch_ids = {}, []
+    for pk, name, is_own in rows:
+        branches[pk] = name
+        if is_own:
+            family_branch_ids.append(pk)
     return DashboardScope(
         user=user,
         branch_ids=tuple(branches),
         branch_names=branches,
+        family_branch_ids=tuple(family_branch_ids),
         is_national=is_national_staff(user),
         now=now or timezone.now(),
         request=request,

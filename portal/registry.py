@@ -29,12 +29,19 @@ from django.utils.translation import gettext_lazy as _
 
 COORDINATOR = "coordinator"
 NATIONAL_STAFF = "national_staff"
+# Permissions for the coordinators of a branch only, which national staff do not get
+# with the coordinators' ones: family data (DESIGN.md, "Personal data, in tiers").
+BRANCH_COORDINATOR = "branch_coordinator"
 
 
 @dataclass
 class _Registry:
     role_permissions: dict[str, set[str]] = field(
-        default_factory=lambda: {COORDINATOR: set(), NATIONAL_STAFF: set()}
+        default_factory=lambda: {
+            COORDINATOR: set(),
+            BRANCH_COORDINATOR: set(),
+            NATIONAL_STAFF: set(),
+        }
     )
     demo_builders: list[tuple[int, str, Callable[..., None]]] = field(default_factory=list)
     scale_seeders: list[tuple[int, str, Callable[..., None]]] = field(default_factory=list)
@@ -145,6 +152,9 @@ class DashboardScope:
     `branch_ids` are the branches the panels cover: the user's own, every branch for
     national staff, who (`is_national`) also see what no branch owns yet (a referral
     no branch covers). `branch_names` saves panels a join to name a row's branch.
+    `family_branch_ids` are the branches the user coordinates themselves: a panel on
+    family data counts over `branch_ids` but names referrals and matches only of
+    these (DESIGN.md's tiers; national staff get the figures, not the families).
     """
 
     user: object
@@ -153,6 +163,7 @@ class DashboardScope:
     is_national: bool
     now: datetime.datetime  # aware
     request: object | None = None
+    family_branch_ids: tuple[int, ...] = ()
 
     @property
     def today(self) -> datetime.date:

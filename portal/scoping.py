@@ -59,6 +59,18 @@ class BranchScopedPermissionPolicy(ModelPermissionPolicy):
         ).exists()
 
 
+class FamilyDataPermissionPolicy(BranchScopedPermissionPolicy):
+    """For family data (referrals, matches, visits): only the branches the user
+    coordinates themselves, also for national staff and superusers, who see every
+    branch's volunteers but no branch's families (DESIGN.md, "Personal data, in
+    tiers")."""
+
+    def filter_visible(self, user, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(
+            **{f"{self.branch_field}__in": Branch.objects.with_families_visible_to(user)}
+        )
+
+
 def _check_single_valued(model: type[Model], path: str) -> None:
     """Refuse a path through a many-valued relation: it would repeat rows."""
     for name in path.split("__"):

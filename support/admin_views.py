@@ -105,7 +105,7 @@ def waiting_families(request):
         raise Http404
     referrals = (
         services.referrals_waiting_for_volunteer()
-        .filter(branch__in=Branch.objects.coordinated_by(request.user))
+        .filter(branch__in=Branch.objects.with_families_visible_to(request.user))
         .select_related("branch")
         .order_by("status_changed_at")
     )

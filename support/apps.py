@@ -13,7 +13,7 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.registry import (
-            COORDINATOR,
+            BRANCH_COORDINATOR,
             register_agenda_provider,
             register_demo_builder,
             register_digest_provider,
@@ -34,8 +34,9 @@ class SupportConfig(AppConfig):
         )
         from support.scale import seed_support
 
+        # Family data: the branch's own coordinators only, not national staff.
         register_role_permissions(
-            COORDINATOR,
+            BRANCH_COORDINATOR,
             [
                 "support.add_match",
                 "support.change_match",
@@ -48,7 +49,7 @@ class SupportConfig(AppConfig):
         )
         register_mijn_section(mijn_family_section, order=5)
         register_digest_provider(digest_sections)
-        register_agenda_provider(check_in_agenda)
+        register_agenda_provider(check_in_agenda, own_branches_only=True)
         register_personal_data_exporter(export_support_data)
         register_volunteer_record_section(volunteer_record_section)
         # After the referrals (30) and the volunteers they are matched with.

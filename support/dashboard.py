@@ -3,7 +3,9 @@ matches to introduce or start, check-ins due, and running matches without a visi
 logged for three weeks. Two queries each, whatever the number of rows.
 
 Rows name a match or referral by its reference and the volunteer by name; never the
-family.
+family. National staff get the counts per branch, and rows and links only for the
+branches they coordinate themselves (DESIGN.md's tiers: a branch's families are its
+coordinators' business).
 """
 
 from __future__ import annotations
@@ -103,8 +105,13 @@ def _edit(match_id: int) -> str:
     return reverse("support_match:edit", args=[match_id])
 
 
+def _shown_to(scope: DashboardScope, permission: str) -> bool:
+    """Coordinators with the right; national staff for the counts."""
+    return scope.is_national or scope.user.has_perm(permission)
+
+
 def waiting_families(scope: DashboardScope) -> DashboardPanelContent | None:
-    if not scope.user.has_perm("support.add_match"):
+    if not _shown_to(scope, "support.add_match"):
         return None
     waiting = Referral.objects.filter(
         branch_id__in=scope.branch_ids, status=ReferralStatus.INTAKE_DONE
@@ -114,12 +121,17 @@ def waiting_families(scope: DashboardScope) -> DashboardPanelContent | None:
         .values("branch_id")
         .annotate(n=Count("pk", distinct=True), oldest=Min("status_changed_at"))
     )
-    links = (
-        DashboardLink(_("Alle gezinnen zonder vrijwilliger"), reverse("support_waiting_families")),
-    )
+    links = ()
+    if scope.user.has_perm("support.add_match"):
+        link = DashboardLink(
+            _("Alle gezinnen zonder vrijwilliger"), reverse("support_waiting_families")
+        )
+        links = (link,)
     if not per_branch:
         return DashboardPanelContent(links=links)
-    first = waiting.only("pk", "reference", "municipality", "status_changed_at", "branch_id")
+    first = waiting.filter(branch_id__in=scope.family_branch_ids).only(
+        "pk", "reference", "municipality", "status_changed_at", "branch_id"
+    )
     return DashboardPanelContent(
         count=sum(row["n"] for row in per_branch),
         oldest=min(row["oldest"] for row in per_branch),
@@ -138,11 +150,17 @@ def waiting_families(scope: DashboardScope) -> DashboardPanelContent | None:
     )
 
 
-def _match_panel(queryset, *, by_branch, panel, when_field, detail, link) -> DashboardPanelContent:
+def _match_panel(
+    scope, queryset, *, by_branch, panel, when_field, detail, link
+) -> DashboardPanelContent:
+    links = (link,) if scope.user.has_perm("support.view_match") else ()
     if not by_branch:
-        return DashboardPanelContent(links=(link,))
+        return DashboardPanelContent(links=links)
+    if not scope.family_branch_ids:
+        return DashboardPanelContent(count=sum(by_branch.values()), by_branch=dict(by_branch))
     rows = (
-        queryset.select_related("volunteer__user")
+        queryset.filter(branch_id__in=scope.family_branch_ids)
+        .select_related("volunteer__user")
         .annotate(last_visit=Max("visits__date"))
         .order_by(when_field, "pk")[: panel.max_rows]
     )
@@ -159,15 +177,16 @@ def _match_panel(queryset, *, by_branch, panel, when_field, detail, link) -> Das
             )
             for match in rows
         ),
-        links=(link,),
+        links=links,
     )
 
 
 def matches_to_start(scope: DashboardScope) -> DashboardPanelContent | None:
-    if not scope.user.has_perm("support.change_match"):
+    if not _shown_to(scope, "support.change_match"):
         return None
     index = reverse("support_match:index")
     return _match_panel(
+        scope,
         Match.objects.filter(
             branch_id__in=scope.branch_ids,
             status__in=[MatchStatus.PROPOSED, MatchStatus.INTRODUCED],
@@ -181,11 +200,12 @@ def matches_to_start(scope: DashboardScope) -> DashboardPanelContent | None:
 
 
 def matches_without_visits(scope: DashboardScope) -> DashboardPanelContent | None:
-    if not scope.user.has_perm("support.view_match"):
+    if not _shown_to(scope, "support.view_match"):
         return None
     index = reverse("support_match:index")
     queryset = services.matches_without_recent_visit(branch_ids=scope.branch_ids, today=scope.today)
     return _match_panel(
+        scope,
         queryset,
         by_branch=_counts(scope)["no_visits"],
         panel=NO_VISITS_PANEL,
@@ -200,14 +220,18 @@ def matches_without_visits(scope: DashboardScope) -> DashboardPanelContent | Non
 
 
 def check_ins_due(scope: DashboardScope) -> DashboardPanelContent | None:
-    if not scope.user.has_perm("support.view_match"):
+    if not _shown_to(scope, "support.view_match"):
         return None
-    due = services.check_ins_due(branch_ids=scope.branch_ids, today=scope.today)
     index = reverse("support_match:index")
-    link = DashboardLink(_("Alle lopende koppelingen"), f"{index}?status=active")
+    links = ()
+    if scope.user.has_perm("support.view_match"):
+        links = (DashboardLink(_("Alle lopende koppelingen"), f"{index}?status=active"),)
     by_branch = _counts(scope)["check_ins"]
     if not by_branch:
-        return DashboardPanelContent(links=(link,))
+        return DashboardPanelContent(links=links)
+    if not scope.family_branch_ids:
+        return DashboardPanelContent(count=sum(by_branch.values()), by_branch=dict(by_branch))
+    due = services.check_ins_due(branch_ids=scope.family_branch_ids, today=scope.today)
     rows = list(
         due.select_related("match__volunteer__user").order_by("due_on", "pk")[
             : CHECK_INS_PANEL.max_rows
@@ -226,7 +250,7 @@ def check_ins_due(scope: DashboardScope) -> DashboardPanelContent | None:
             )
             for check_in in rows
         ),
-        links=(link,),
+        links=links,
     )
 
 

@@ -16,11 +16,11 @@ def can_see_concerns(user, match: Match) -> bool:
 
 
 def can_propose_for(user, referral) -> bool:
-    """A coordinator of the referral's branch (or national staff) with the right to
-    make matches."""
+    """A coordinator of the referral's branch with the right to make matches (not
+    national staff: the family's details are the branch's)."""
     if referral.branch_id is None or not user.has_perm("support.add_match"):
         return False
-    return Branch.objects.coordinated_by(user).filter(pk=referral.branch_id).exists()
+    return Branch.objects.with_families_visible_to(user).filter(pk=referral.branch_id).exists()
 
 
 def active_match_of(user, match_id: int) -> Match | None:

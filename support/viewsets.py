@@ -52,7 +52,7 @@ YES_NO = [("", "—"), ("yes", _("ja")), ("no", _("nee"))]
 def _branches_of_request(request):
     if request is None:
         return Branch.objects.none()
-    return Branch.objects.coordinated_by(request.user)
+    return Branch.objects.with_families_visible_to(request.user)
 
 
 class MatchFilterSet(WagtailFilterSet):

@@ -4,11 +4,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from portal.scoping import BranchScopedPermissionPolicy
+from portal.scoping import FamilyDataPermissionPolicy
 from support.models import Match
 
 # Registered before the ViewSet is built: it reads the policy from the registry.
-register_permission_policy(Match, BranchScopedPermissionPolicy(Match))
+register_permission_policy(Match, FamilyDataPermissionPolicy(Match))
 
 
 @hooks.register("register_admin_viewset")

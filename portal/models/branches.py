@@ -52,6 +52,14 @@ class BranchQuerySet(models.QuerySet["Branch"]):
             return self.all()
         return self.filter(coordinators=user)
 
+    def with_families_visible_to(self, user) -> BranchQuerySet:
+        """The branches whose families this user may see: the ones they coordinate
+        themselves. Being national staff or a superuser adds none (DESIGN.md's tiers:
+        family data is for the branch's coordinators and the matched volunteer)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(coordinators=user)
+
 
 class Branch(index.Indexed, ClusterableModel):
     """An afdeling: one local Home-Start, led by its coordinators."""

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.models import Branch, User
 from portal.permissions import COORDINATORS_GROUP, EDITORS_GROUP, NATIONAL_STAFF_GROUP
-from portal.registry import COORDINATOR, NATIONAL_STAFF, registry
+from portal.registry import BRANCH_COORDINATOR, COORDINATOR, NATIONAL_STAFF, registry
 
 COORDINATOR_PERMISSIONS = [
     "wagtailadmin.access_admin",
@@ -49,7 +49,12 @@ def _permissions(names: Iterable[str], using: str) -> list[Permission]:
 def ensure_role_groups(*, using: str = "default") -> None:
     """Create the role groups and give them exactly their permissions (idempotent)."""
     wanted = {
-        COORDINATORS_GROUP: [*COORDINATOR_PERMISSIONS, *registry.role_permissions[COORDINATOR]],
+        COORDINATORS_GROUP: [
+            *COORDINATOR_PERMISSIONS,
+            *registry.role_permissions[COORDINATOR],
+            *registry.role_permissions[BRANCH_COORDINATOR],
+        ],
+        # Everything coordinators may do, except family data (BRANCH_COORDINATOR).
         NATIONAL_STAFF_GROUP: [
             *NATIONAL_STAFF_PERMISSIONS,
             *registry.role_permissions[COORDINATOR],

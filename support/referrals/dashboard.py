@@ -1,6 +1,8 @@
 """The referrals' panel on the admin home: new referrals waiting, the oldest first.
 
-Rows name a referral by its reference and municipality, never the family.
+Rows name a referral by its reference and municipality, never the family, and only
+of the branches the user coordinates themselves (and, for national staff, those no
+branch covers yet): national staff count the rest per branch.
 """
 
 from __future__ import annotations
@@ -44,7 +46,12 @@ def new_referrals(scope: DashboardScope) -> DashboardPanelContent | None:
     links = (DashboardLink(_("Alle nieuwe aanmeldingen"), f"{index}?status={ReferralStatus.NEW}"),)
     if not per_branch:
         return DashboardPanelContent(links=links)
-    first = waiting.only("pk", "reference", "municipality", "kind", "received_at", "branch_id")
+    named = Q(branch_id__in=scope.family_branch_ids)
+    if scope.is_national:
+        named |= Q(branch__isnull=True)
+    first = waiting.filter(named).only(
+        "pk", "reference", "municipality", "kind", "received_at", "branch_id"
+    )
     return DashboardPanelContent(
         count=sum(row["n"] for row in per_branch),
         oldest=min(row["oldest"] for row in per_branch),

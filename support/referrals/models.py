@@ -219,22 +219,9 @@ class Referral(models.Model):
             return str(_("(gewist)"))
         return self.family_name
 
-    @property
-    def received_month(self) -> str:
-        """'2025-03': the export cuts dates to the month."""
-        return timezone.localtime(self.received_at).strftime("%Y-%m")
-
-    @property
-    def closed_month(self) -> str:
-        return timezone.localtime(self.closed_at).strftime("%Y-%m") if self.closed_at else ""
-
     def get_support_questions_display(self) -> str:
         labels = dict(SUPPORT_QUESTION_CHOICES)
         return ", ".join(str(labels.get(code, code)) for code in self.support_questions)
-
-    def get_risk_factors_display(self) -> str:
-        labels = dict(RISK_FACTOR_CHOICES)
-        return ", ".join(str(labels.get(code, code)) for code in self.risk_factors)
 
     def get_children_ages_display(self) -> str:
         return ", ".join(str(age) for age in self.children_ages)

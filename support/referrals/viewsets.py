@@ -1,10 +1,12 @@
 """The referral inbox in the Wagtail admin, scoped to the coordinator's own branches.
 
-- The list, its filters and its export reach only the user's branches; national
-  staff also see the referrals no branch covers. Another branch's referral is a 404.
+- The list and its filters reach only the branches the user coordinates themselves.
+  National staff see the referrals no branch covers, to pass them on, and no routed
+  referral: a family's details are its branch's (DESIGN.md's tiers); their figures
+  are in the annual report (reports/). Another branch's referral is a 404.
 - The search box looks for the reference only: what is typed into it ends up in an
   address, and family data never goes into an address.
-- The export holds the annual report's figures only, never personal data.
+- No export: one row per family is not a figure. The annual report counts.
 - Status changes, moving to another branch and erasing go through the services.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.utils.functional import cached_property
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -25,7 +27,7 @@ from portal.admin_tables import AbsoluteDateColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.permissions import is_national_staff
-from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
+from portal.scoping import BranchScopedModelViewSet, FamilyDataPermissionPolicy
 from support.referrals.models import (
     RISK_FACTOR_CHOICES,
     SUPPORT_QUESTION_CHOICES,
@@ -45,19 +47,21 @@ NEW_STATUS_CHOICES = [("", _("— status niet wijzigen —")), *ReferralStatus.c
 REASON_CHOICES = [("", "—"), *NotSuitableReason.choices]
 
 
-class ReferralPermissionPolicy(BranchScopedPermissionPolicy):
-    """Branch scoping, plus: national staff see every referral, routed or not."""
+class ReferralPermissionPolicy(FamilyDataPermissionPolicy):
+    """The branches the user coordinates themselves, plus, for national staff, the
+    referrals no branch covers yet (someone has to pass those on)."""
 
     def filter_visible(self, user, queryset):
+        mine = Q(branch__in=Branch.objects.with_families_visible_to(user))
         if is_national_staff(user):
-            return queryset
-        return super().filter_visible(user, queryset)
+            mine |= Q(branch__isnull=True)
+        return queryset.filter(mine)
 
 
 def _branches_of_request(request):
     if request is None:
         return Branch.objects.none()
-    return Branch.objects.coordinated_by(request.user)
+    return Branch.objects.with_families_visible_to(request.user)
 
 
 class ReferralFilterSet(WagtailFilterSet):
@@ -187,20 +191,13 @@ class ReferralRecordPanel(Panel):
 
 
 class ReferralIndexView(IndexView):
-    """The export (one row per referral) is for national staff only, with dates cut to
-    the month; coordinators have the annual report's aggregates instead."""
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # No export (see above): `?export=csv` shows the list, not an empty spreadsheet.
+        self.is_export = False
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("branch")
-
-    @cached_property
-    def show_export_buttons(self) -> bool:
-        return bool(self.list_export) and is_national_staff(self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if self.is_export and not is_national_staff(request.user):
-            raise PermissionDenied
-        return super().get(request, *args, **kwargs)
 
 
 class ReferralCreateView(CreateView):
@@ -247,42 +244,6 @@ class ReferralViewSet(BranchScopedModelViewSet):
         Column("municipality", label=_("Gemeente"), sort_key="municipality"),
         Column("kind", label=_("Aangemeld"), accessor="get_kind_display"),
     ]
-    # The annual report's figures; personal data never goes into an export.
-    list_export = [
-        "reference",
-        "received_month",
-        "branch",
-        "get_kind_display",
-        "get_referrer_category_display",
-        "municipality",
-        "cbs_municipality",
-        "children_count",
-        "expecting",
-        "get_family_language_display",
-        "get_support_questions_display",
-        "get_risk_factors_display",
-        "get_status_display",
-        "get_not_suitable_reason_display",
-        "closed_month",
-    ]
-    export_headings = {
-        "reference": _("Kenmerk"),
-        "received_month": _("Ontvangen (maand)"),
-        "branch": _("Afdeling"),
-        "get_kind_display": _("Aangemeld"),
-        "get_referrer_category_display": _("Soort verwijzer"),
-        "municipality": _("Gemeente"),
-        "cbs_municipality": _("Gemeente (CBS)"),
-        "children_count": _("Aantal kinderen"),
-        "expecting": _("Zwangerschap"),
-        "get_family_language_display": _("Voorkeurstaal"),
-        "get_support_questions_display": _("Soorten hulpvraag"),
-        "get_risk_factors_display": _("Risicofactoren"),
-        "get_status_display": _("Status"),
-        "get_not_suitable_reason_display": _("Reden niet passend"),
-        "closed_month": _("Afgesloten (maand)"),
-    }
-    export_filename = "aanmeldingen-jaarverslag"
     edit_handler = ObjectList(
         [
             ReferralRecordPanel(heading=_("Aanmelding")),

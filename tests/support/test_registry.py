@@ -93,6 +93,48 @@ def test_panels_are_scoped_to_the_coordinators_branches(
     assert all(count == 0 for _q, count in _queries(other_branch_coordinator).values())
 
 
+def test_national_staff_count_every_branchs_matches_but_see_none_of_them(client_for, branch, staff):
+    """DESIGN.md's tiers: family data is for the branch's coordinators. National staff
+    get each panel's count per branch, and no reference, volunteer or link."""
+    fill(branch, 2)
+    found = _queries(staff)
+    assert {name: count for name, (_q, count) in found.items()} == {
+        "waiting_families": 2,
+        "matches_to_start": 2,
+        "check_ins_due": 2,
+        "matches_without_visits": 2,
+    }
+    scope = scope_for(staff)
+    for provider in PROVIDERS:
+        content = provider(scope)
+        assert content.rows == () and content.links == (), provider.__name__
+        assert content.by_branch == {branch.pk: 2}, provider.__name__
+    page = client_for("staff").get("/admin/", {"vernieuwen": "1"}).content.decode()
+    assert "Wie dit zijn, zien alleen de coördinatoren van de afdeling." in page
+    assert "/admin/support_match/" not in page and "/admin/koppelingen/" not in page
+    for match in Match.objects.all():
+        assert match.reference not in page and match.volunteer_label not in page
+    for secret in FAMILY_SECRETS:
+        assert secret not in page
+
+
+def test_national_staff_who_coordinate_a_branch_see_that_branchs_matches(
+    branch, other_branch, staff
+):
+    from portal.services.roles import make_coordinator
+
+    fill(branch, 1)
+    make_coordinator(user=staff, branches=[other_branch])
+    staff = type(staff).objects.get(pk=staff.pk)  # permissions as on the next request
+    content = dashboard.matches_to_start(scope_for(staff))
+    assert content.count == 1 and content.rows == ()  # counted, but not their branch
+    make_coordinator(user=staff, branches=[branch])
+    staff = type(staff).objects.get(pk=staff.pk)
+    content = dashboard.matches_to_start(scope_for(staff))
+    assert [row.branch_id for row in content.rows] == [branch.pk]
+    assert content.links
+
+
 def test_digest_names_matches_and_volunteers_never_the_family(branch, other_branch):
     fill(branch, 1)
     long = start_new_match(
@@ -130,6 +172,19 @@ def test_check_ins_in_the_coordinators_agenda_without_family(running_match, bran
     text = json.dumps([item.__dict__ for item in items], default=str)
     for secret in FAMILY_SECRETS:
         assert secret not in text
+
+
+def test_national_staff_agenda_has_no_check_ins_of_other_branches(client_for, running_match, staff):
+    """Check-ins name a match: only the branch's own coordinators get them."""
+    from portal.registry import registry as portal_registry
+
+    assert registry_hooks.check_in_agenda in portal_registry.own_branch_agenda_providers
+    check_in = running_match.check_ins.get()
+    CheckIn.objects.filter(pk=check_in.pk).update(due_on=TODAY() + datetime.timedelta(days=2))
+    national = client_for("staff").get("/mijn/agenda/").content.decode()
+    assert running_match.reference not in national
+    own = client_for("coordinator").get("/mijn/agenda/").content.decode()
+    assert running_match.reference in own
 
 
 def test_data_download_holds_matches_and_own_visits_not_the_family(running_match):
