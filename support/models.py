@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import StatusChange
+
 # A half-day visit (one dagdeel) is the default; hours are logged in quarter hours.
 DEFAULT_VISIT_MINUTES = 180
 VISIT_STEP_MINUTES = 15
@@ -195,29 +197,14 @@ class Match(models.Model):
         return self.status == MatchStatus.ACTIVE
 
 
-class MatchStatusChange(models.Model):
+class MatchStatusChange(StatusChange):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("van"), max_length=20, choices=MatchStatus.choices, blank=True)
     to_status = models.CharField(_("naar"), max_length=20, choices=MatchStatus.choices)
-    changed_at = models.DateTimeField(_("op"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
 
-    wagtail_reference_index_ignore = True
-
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("statuswijziging koppeling")
         verbose_name_plural = _("statuswijzigingen koppeling")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Visit(models.Model):

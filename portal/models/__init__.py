@@ -1,4 +1,5 @@
 from portal.models.branches import Branch, BranchPostcodeRange
+from portal.models.history import StatusChange
 from portal.models.municipalities import Municipality
 from portal.models.users import User
 from portal.models.volunteers import (
@@ -17,6 +18,7 @@ __all__ = [
     "BranchPostcodeRange",
     "DeletionRequest",
     "Municipality",
+    "StatusChange",
     "User",
     "Volunteer",
     "VolunteerStatus",

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.models.history import StatusChange
+
 # Languages volunteers commonly speak with families, named in Dutch for the
 # coordinator; the leaflet page names them in their own script.
 LANGUAGE_CHOICES = [
@@ -145,7 +147,7 @@ class Volunteer(models.Model):
         return ", ".join(str(labels.get(code, code)) for code in self.availability)
 
 
-class VolunteerStatusChange(models.Model):
+class VolunteerStatusChange(StatusChange):
     """One dated step in a volunteer's pipeline, and who took it."""
 
     volunteer = models.ForeignKey(
@@ -155,26 +157,11 @@ class VolunteerStatusChange(models.Model):
         _("van"), max_length=20, choices=VolunteerStatus.choices, blank=True
     )
     to_status = models.CharField(_("naar"), max_length=20, choices=VolunteerStatus.choices)
-    changed_at = models.DateTimeField(_("op"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
     note = models.TextField(_("toelichting"), blank=True)
 
-    wagtail_reference_index_ignore = True
-
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statuswijzigingen")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class DeletionRequest(models.Model):

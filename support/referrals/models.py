@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import LANGUAGE_CHOICES
+from portal.models import LANGUAGE_CHOICES, StatusChange
 
 
 class ReferralStatus(models.TextChoices):
@@ -227,32 +227,17 @@ class Referral(models.Model):
         return ", ".join(str(age) for age in self.children_ages)
 
 
-class ReferralStatusChange(models.Model):
+class ReferralStatusChange(StatusChange):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(
         _("van"), max_length=20, choices=ReferralStatus.choices, blank=True
     )
     to_status = models.CharField(_("naar"), max_length=20, choices=ReferralStatus.choices)
-    changed_at = models.DateTimeField(_("op"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
     reason = models.CharField(
         _("reden"), max_length=20, choices=NotSuitableReason.choices, blank=True
     )
     note = models.TextField(_("toelichting"), blank=True, max_length=2000)
 
-    wagtail_reference_index_ignore = True
-
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statuswijzigingen")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
