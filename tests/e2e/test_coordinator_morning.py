@@ -72,3 +72,39 @@ def test_coordinators_morning_from_the_admin_home(page, live_server):
     page.wait_for_url(re.compile(rf"/admin/intervision_session/edit/{session.pk}/$"))
     expect(page.get_by_text("1 komen, 1 komen niet, van 3 leden")).to_be_visible()
     assert_accessible(page)
+
+
+def test_national_staff_see_every_branchs_counts_and_no_branchs_families(page, live_server):
+    """National staff's home: the per-branch table and each branch's counts, the
+    referrals no branch covers by reference (to pass them on), and no reference or
+    volunteer of a branch's matches (DESIGN.md's tiers)."""
+    from support.models import Match
+    from support.referrals.models import Referral
+    from tests.support.test_registry import fill as fill_support
+
+    branch = BranchFactory(name="Home-Start Utrecht", slug="utrecht", ranges=[(3500, 3585)])
+    BranchFactory(name="Home-Start Zwolle", slug="zwolle", ranges=[(8000, 8049)])
+    fill_branch(branch)
+    fill_support(branch, 1)
+    unrouted = Referral.objects.create(
+        reference="HS-NERGENS", kind="parents", referrer_category="family", branch=None
+    )
+    staff = make_admin_user("national_staff", email="landelijk@example.org")
+
+    log_in(page, live_server, staff.email, totp=True)
+    expect(page).to_have_title("Overzicht - Home-Start beheer")
+    expect(page.get_by_role("heading", name="Per afdeling")).to_be_visible()
+    to_start = page.get_by_role("region", name=re.compile("Koppelingen om te starten"))
+    expect(to_start.get_by_text("zien alleen de coördinatoren van de afdeling")).to_be_visible()
+    content = page.content()
+    for match in Match.objects.select_related("volunteer__user"):
+        assert match.reference not in content and match.volunteer_label not in content
+    assert "/admin/support_match/" not in content
+    assert_accessible(page)
+    save_screenshots(page, "admin-home-national")
+
+    referrals = page.get_by_role("region", name=re.compile("Nieuwe aanmeldingen van gezinnen"))
+    referrals.get_by_role("link", name=unrouted.reference).click()
+    page.wait_for_url(re.compile(rf"/admin/referrals/edit/{unrouted.pk}/$"))
+    expect(page.get_by_label("Doorzetten naar afdeling")).to_be_visible()
+    assert_accessible(page)
