@@ -14,6 +14,7 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.generic import DeleteView, EditView
 from wagtail.permissions import register_permission_policy
 
+from portal.admin_tables import YesNoColumn
 from portal.models import Branch
 from portal.permissions import is_national_staff
 from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
@@ -91,7 +92,14 @@ class ChecklistItemTypeViewSet(BranchScopedModelViewSet):
     inspect_view_enabled = False
     edit_view_class = ChecklistItemTypeEditView
     delete_view_class = ChecklistItemTypeDeleteView
-    list_display = ["name", "key", "branch", "order", "required_for_active", "validity_months"]
+    list_display = [
+        "name",
+        "key",
+        "branch",
+        "order",
+        YesNoColumn("required_for_active", label=_("Nodig om actief te worden")),
+        "validity_months",
+    ]
     list_filter = ["branch"]
     search_fields = ["name", "key"]
     search_backend_name = None

@@ -64,3 +64,31 @@ def test_an_unknown_dagdeel_is_refused_in_dutch(client_for, volunteer):
     response = client_for("coordinator").post(edit_url(volunteer), data)
     assert response.status_code == 400
     assert "geldige keuze" in response.content.decode()
+
+
+def test_no_admin_listing_shows_a_yes_no_field_as_true_or_false():
+    """Wagtail shows a BooleanField named in `list_display` as "True"/"False"; every
+    listing uses YesNoColumn ("ja"/"nee") instead. Checked over every registered admin
+    viewset, so a new listing cannot forget it."""
+    from django.db import models
+    from django.urls import reverse
+    from wagtail.admin.viewsets import viewsets
+    from wagtail.snippets.models import get_snippet_models
+
+    reverse("wagtailadmin_home")  # loading the admin's URLs registers its viewsets
+    listed = [vs for vs in viewsets.viewsets if getattr(vs, "model", None) is not None]
+    listed += [model.snippet_viewset for model in get_snippet_models()]
+    assert len(listed) > 5
+    offenders = []
+    for viewset in listed:
+        columns = getattr(viewset, "list_display", None)
+        if not isinstance(columns, list | tuple):  # Wagtail's default: the title only
+            continue
+        for column in columns:
+            if not isinstance(column, str):
+                continue
+            fields = {field.name: field for field in viewset.model._meta.get_fields()}
+            # A method or property renders its own text; only a model field is shown raw.
+            if isinstance(fields.get(column), models.BooleanField):
+                offenders.append(f"{viewset.model.__name__}.{column}")
+    assert offenders == []
