@@ -56,7 +56,8 @@ def send_newsletter(request, page_id: int):
     existing = page.sends.exclude(status=SendStatus.CANCELLED).first()
     if existing is not None:
         return redirect("newsletter_admin:progress", existing.pk)
-    form = SendForm(request.POST or None)
+    size = audience_size(page)
+    form = SendForm(request.POST or None, receiving=size.receiving)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -76,7 +77,7 @@ def send_newsletter(request, page_id: int):
     context = {
         "page": page,
         "form": form,
-        "size": audience_size(page),
+        "size": size,
         "branches": list(page.branches.all()),
         "statuses": page.volunteer_statuses,
     }

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class SubscriptionForm(forms.Form):
@@ -30,6 +31,22 @@ class SendForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+    # A send cannot be called back once the first messages are out: one click on the
+    # button alone never sends.
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _("Vink aan dat je de nieuwsbrief echt wilt versturen."),
+        },
+    )
+
+    def __init__(self, *args, receiving: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = ngettext(
+            "Ja, verstuur deze nieuwsbrief aan %(count)s persoon.",
+            "Ja, verstuur deze nieuwsbrief aan %(count)s personen.",
+            receiving,
+        ) % {"count": receiving}
 
     def clean(self):
         cleaned = super().clean()

@@ -104,7 +104,7 @@ def test_send_screen_shows_the_audience_size_and_sends_now(
     assert response.status_code == 200
     assert 'data-receiving="4"' in response.content.decode()  # 4 + the fixture's volunteer - 1
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"when": "now"})
+        response = client.post(url, {"when": "now", "confirm": "on"})
     send = Send.objects.get(page=branch_newsletter)
     assert response.status_code == 302 and response["Location"].endswith(f"/verzending/{send.pk}/")
     send.refresh_from_db()
@@ -120,7 +120,8 @@ def test_send_later_waits_for_its_time_and_can_be_cancelled(client, coordinator,
     client.force_login(coordinator)
     url = reverse("newsletter_admin:send", args=[branch_newsletter.pk])
     at = timezone.localtime() + datetime.timedelta(days=1)
-    response = client.post(url, {"when": "later", "send_at": at.strftime("%Y-%m-%dT%H:%M")})
+    data = {"when": "later", "send_at": at.strftime("%Y-%m-%dT%H:%M"), "confirm": "on"}
+    response = client.post(url, data)
     assert response.status_code == 302
     send = Send.objects.get(page=branch_newsletter)
     assert send.status == SendStatus.SCHEDULED
@@ -172,10 +173,26 @@ def test_another_branchs_coordinator_cannot_send_by_the_service(
 def test_invalid_send_form_is_shown_again_with_400(client, coordinator, branch_newsletter):
     client.force_login(coordinator)
     url = reverse("newsletter_admin:send", args=[branch_newsletter.pk])
-    response = client.post(url, {"when": "later", "send_at": "gisteren"})
+    response = client.post(url, {"when": "later", "send_at": "gisteren", "confirm": "on"})
     assert response.status_code == 400
     past = (timezone.localtime() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    assert client.post(url, {"when": "later", "send_at": past}).status_code == 400
+    response = client.post(url, {"when": "later", "send_at": past, "confirm": "on"})
+    assert response.status_code == 400
+    assert "Kies een moment in de toekomst." in response.content.decode()
+    assert not Send.objects.exists()
+
+
+def test_sending_asks_to_confirm_with_the_number_of_people(
+    client, coordinator, branch, branch_newsletter
+):
+    make_volunteers(branch, 2)
+    client.force_login(coordinator)
+    url = reverse("newsletter_admin:send", args=[branch_newsletter.pk])
+    page = client.get(url).content.decode()
+    assert "Ja, verstuur deze nieuwsbrief aan 3 personen." in page
+    response = client.post(url, {"when": "now"})
+    assert response.status_code == 400
+    assert "Vink aan dat je de nieuwsbrief echt wilt versturen." in response.content.decode()
     assert not Send.objects.exists()
 
 
@@ -310,13 +327,19 @@ def test_unsubscribe_endpoints_never_fail_on_any_token(client, token, choice):
     send_at=st.one_of(
         st.text(max_size=30), st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M"))
     ),
+    confirm=st.sampled_from(["on", "", "x"]),
 )
-def test_send_form_never_fails_on_any_input(client, coordinator, branch_newsletter, when, send_at):
+def test_send_form_never_fails_on_any_input(
+    client, coordinator, branch_newsletter, when, send_at, confirm
+):
     Send.objects.filter(page=branch_newsletter).delete()
     client.force_login(coordinator)
     url = reverse("newsletter_admin:send", args=[branch_newsletter.pk])
-    response = client.post(url, {"when": when, "send_at": send_at.replace("\x00", "")})
+    data = {"when": when, "send_at": send_at.replace("\x00", ""), "confirm": confirm}
+    response = client.post(url, data)
     assert response.status_code in (302, 400)
+    if not confirm:
+        assert response.status_code == 400 and not Send.objects.filter(page=branch_newsletter)
 
 
 @given(value=st.text(max_size=10))
