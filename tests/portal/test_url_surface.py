@@ -3,9 +3,11 @@ closed.
 
 A pattern missing from `tests/portal/url_classes.py` fails here, so a new view (ours,
 Wagtail's after an upgrade, allauth's) cannot be forgotten. Every staff address is then
-requested as an anonymous visitor and as a logged-in volunteer; volunteer and account
-addresses as an anonymous visitor; token addresses with a made-up token. None may
-answer 200. Patterns under the language prefix are requested also under `/en/`.
+requested as an anonymous visitor, as a logged-in volunteer, as a coordinator whose
+session skipped the code step and as one without TOTP; national-only addresses also as
+a verified coordinator; volunteer and account addresses as an anonymous visitor; token
+addresses with a made-up token. None may answer 200. Patterns under the language
+prefix are requested also under `/en/`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.urls import path
 from tests.portal.url_classes import (
     ACCOUNT,
     EXAMPLES,
+    NATIONAL,
     PUBLIC,
     STAFF,
     TOKEN,
@@ -45,7 +48,7 @@ def test_every_url_pattern_is_classified():
     missing = _unclassified()
     assert not missing, (
         "Classify this new URL in tests/portal/url_classes.py (PUBLIC, TOKEN, ACCOUNT, "
-        "VOLUNTEER or STAFF), and make sure it is guarded as its class says:\n  "
+        "VOLUNTEER, STAFF or NATIONAL), and make sure it is guarded as its class says:\n  "
         + "\n  ".join(missing)
     )
 
@@ -99,13 +102,44 @@ def _answering_200(client: Client, addresses: list[str]) -> list[str]:
 
 @pytest.mark.django_db
 def test_staff_addresses_give_anonymous_visitors_and_volunteers_nothing(volunteer):
-    addresses = _addresses(STAFF)
+    addresses = _addresses(STAFF) + _addresses(NATIONAL)
     assert len(addresses) > 250
     anonymous = Client()
     assert not _answering_200(anonymous, addresses)
     volunteer_client = Client()
     volunteer_client.force_login(volunteer.user)
     assert not _answering_200(volunteer_client, addresses)
+
+
+@pytest.mark.django_db
+def test_staff_addresses_need_the_code_step_of_this_session(branch):
+    """Password alone opens nothing: not with TOTP set up (the session skipped the code
+    step), not without TOTP (sent to set it up)."""
+    from tests.portal.factories import make_admin_user
+
+    addresses = _addresses(STAFF) + _addresses(NATIONAL)
+    with_totp = make_admin_user("national_staff", email="landelijk@example.org")
+    without_totp = make_admin_user("national_staff", email="zonder@example.org", totp=False)
+    client = Client()
+    opened = []
+    for url in addresses:
+        client.force_login_password_only(with_totp)
+        if client.get(url).status_code == 200:
+            opened.append(f"password only: {url}")
+    client.force_login(without_totp)
+    opened += [f"without TOTP: {url}" for url in _answering_200(client, addresses)]
+    assert not opened
+
+
+@pytest.mark.django_db
+def test_national_addresses_give_coordinators_nothing(coordinator, staff):
+    addresses = _addresses(NATIONAL)
+    assert "/admin/reports/site-history/" in addresses
+    client = Client()
+    client.force_login(coordinator)
+    assert not _answering_200(client, addresses)
+    client.force_login(staff)
+    assert _answering_200(client, addresses) == addresses
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ A new view must be added here, in the class that says who may open it:
 - ACCOUNT: any logged-in person (their own account, e-mail, two-step settings).
 - VOLUNTEER: logged-in volunteers (Mijn Home-Start, courses, intervision, families).
 - STAFF: staff with the code step passed (the whole Wagtail admin and its API).
+- NATIONAL: national staff only, among the staff (`portal.middleware.
+  NATIONAL_STAFF_ONLY_VIEWS`: what spans every branch at once).
 
 Keys are the route as Django spells it, without the language prefix; patterns under
 `i18n_patterns` are requested both without a prefix and under `/en/`.
@@ -19,6 +21,7 @@ TOKEN = "token"
 ACCOUNT = "account"
 VOLUNTEER = "volunteer"
 STAFF = "staff"
+NATIONAL = "national"
 
 URL_CLASSES = {
     # Project and Wagtail's front end
@@ -190,8 +193,8 @@ URL_CLASSES = {
     "admin/reports/workflow/results/": STAFF,
     "admin/reports/workflow_tasks/": STAFF,
     "admin/reports/workflow_tasks/results/": STAFF,
-    "admin/reports/site-history/": STAFF,
-    "admin/reports/site-history/results/": STAFF,
+    "admin/reports/site-history/": NATIONAL,
+    "admin/reports/site-history/results/": NATIONAL,
     "admin/reports/aging-pages/": STAFF,
     "admin/reports/aging-pages/results/": STAFF,
     "admin/reports/page-types-usage/": STAFF,
