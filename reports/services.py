@@ -1,8 +1,12 @@
 """The annual report's counting: one function per section, each over querysets.
 
 Every section is computed with aggregate queries (a fixed number, whatever the number
-of referrals, volunteers or sessions), goes through the small-cell rule
-(`reports.suppression`) before it is returned, and carries a short "zo tellen we" note.
+of referrals, volunteers or sessions) and carries a short "zo tellen we" note. Its
+tables are drafts on the report's `Ledger` (`reports.suppression`): `build_report`
+registers every table of every section first, decides once for the whole report what
+is hidden (a figure printed in several tables, such as the families per programme, is
+hidden in all of them or in none, a percentage is hidden with its base, and no printed
+sum gives a hidden figure back), and only then turns the drafts into tables.
 The screen, the XLSX and the print view all render the `Report` that `build_report`
 returns: they never see a count from 1 to 4, a name, a reference or a date.
 """
@@ -100,7 +104,7 @@ class Section:
     key: str
     title: str
     note: str  # "zo tellen we"
-    tables: tuple[Table, ...]
+    tables: tuple[Table, ...]  # drafts (`TableDraft`) until the report's ledger decides
 
 
 @dataclass(frozen=True)
