@@ -1,8 +1,12 @@
 """The annual report's counting: one function per section, each over querysets.
 
 Every section is computed with aggregate queries (a fixed number, whatever the number
-of referrals, volunteers or sessions), goes through the small-cell rule
-(`reports.suppression`) before it is returned, and carries a short "zo tellen we" note.
+of referrals, volunteers or sessions) and carries a short "zo tellen we" note. Its
+tables are drafts on the report's `Ledger` (`reports.suppression`): `build_report`
+registers every table of every section first, decides once for the whole report what
+is hidden (a figure printed in several tables, such as the families per programme, is
+hidden in all of them or in none, a percentage is hidden with its base, and no printed
+sum gives a hidden figure back), and only then turns the drafts into tables.
 The screen, the XLSX and the print view all render the `Report` that `build_report`
 returns: they never see a count from 1 to 4, a name, a reference or a date.
 """
@@ -10,7 +14,7 @@ returns: they never see a count from 1 to 4, a name, a reference or a date.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Case,
@@ -33,7 +37,7 @@ from courses.models import CourseEnrolment
 from intervision.models import IntervisionSession, ThemeMeeting
 from portal.models import Branch, Municipality, Volunteer, VolunteerStatus, VolunteerStatusChange
 from reports.period import Period
-from reports.suppression import HIDDEN_LABEL, SMALL, percentage, suppress, with_totals
+from reports.suppression import HIDDEN_LABEL, Key, Ledger, with_totals
 from support.models import (
     EndReason,
     Match,
@@ -100,7 +104,7 @@ class Section:
     key: str
     title: str
     note: str  # "zo tellen we"
-    tables: tuple[Table, ...]
+    tables: tuple[Table, ...]  # drafts (`TableDraft`) until the report's ledger decides
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,85 @@ class Report:
 
 # --- Building suppressed tables ------------------------------------------------------
 
+TOTAL = "*"  # the key part of a total over programmes
+
+
+@dataclass(frozen=True)
+class TableDraft:
+    """A table before the report decides what to hide: every cell as a key of the
+    report's `Ledger`. `resolve` turns it into a `Table` of shown figures only."""
+
+    caption: str
+    row_header: str
+    columns: tuple[str, ...]
+    labels: tuple[str, ...]
+    keys: tuple[tuple[Key, ...], ...]
+    percent_bases: tuple[Key, ...] | None = None
+
+    def resolve(self, ledger: Ledger) -> Table:
+        rows = []
+        for label, keys in zip(self.labels, self.keys, strict=True):
+            cells = []
+            for index, key in enumerate(keys):
+                share = None
+                if self.percent_bases is not None:
+                    share = ledger.percent(key, self.percent_bases[index])
+                cells.append(Cell(None if ledger.hidden(key) else ledger.values[key], share))
+            rows.append(Row(label, tuple(cells)))
+        return Table(
+            caption=self.caption,
+            row_header=self.row_header,
+            columns=self.columns,
+            rows=tuple(rows),
+            with_percent=self.percent_bases is not None,
+        )
+
+
+def draft_table(
+    ledger: Ledger,
+    *,
+    caption: str,
+    row_header: str,
+    columns: Sequence[str],
+    labels: Sequence[str],
+    counts: list[list[int]],
+    keys: list[list[Key]],
+    row_totals: bool = False,
+    column_totals: bool = False,
+    total_label: str = "",
+    percent_bases: Sequence[Key] | None = None,
+) -> TableDraft:
+    """Register a table's figures and sums in `ledger`. `keys` names every cell of the
+    table with its totals (the shape `with_totals` gives): the same figure in two tables
+    has the same key, so it is hidden in both or in neither. `percent_bases` (one key
+    per column, the total column included) gives each cell a share of that figure."""
+    full = with_totals(counts, row_totals=row_totals, column_totals=column_totals)
+    if [len(row) for row in full] != [len(row) for row in keys]:
+        raise ValueError("one key per cell, totals included")
+    for values, names in zip(full, keys, strict=True):
+        for value, key in zip(values, names, strict=True):
+            ledger.add(key, value)
+    if row_totals:
+        for names in keys:
+            ledger.relate(names[-1], names[:-1])
+    if column_totals and keys:
+        for column in zip(*keys, strict=True):
+            ledger.relate(column[-1], column[:-1])
+    columns = list(columns)
+    labels = list(labels)
+    if row_totals:
+        columns.append(total_label or _("Totaal"))
+    if column_totals:
+        labels.append(total_label or _("Totaal"))
+    return TableDraft(
+        caption=caption,
+        row_header=row_header,
+        columns=tuple(columns),
+        labels=tuple(labels),
+        keys=tuple(tuple(names) for names in keys),
+        percent_bases=None if percent_bases is None else tuple(percent_bases),
+    )
+
 
 def build_table(
     *,
@@ -136,36 +219,55 @@ def build_table(
     total_label: str = "",
     percent_bases: Sequence[int] | None = None,
 ) -> Table:
-    """A table of counts with its totals, every cell through the small-cell rule.
+    """One table on its own, every cell through the small-cell rule (a report builds
+    its tables with `draft_table` on one ledger instead, see `build_report`).
 
     `row_totals` adds a total column (the sum of each row), `column_totals` a total row.
     `percent_bases` (one per column, the total column included when there is one) gives
     each cell a percentage of that base.
     """
+    ledger = Ledger()
     full = with_totals(counts, row_totals=row_totals, column_totals=column_totals)
-    full_hidden = suppress(counts, row_totals=row_totals, column_totals=column_totals)
-    columns = list(columns)
-    labels = list(labels)
-    if row_totals:
-        columns.append(total_label or _("Totaal"))
-    if column_totals:
-        labels.append(total_label or _("Totaal"))
-    rows = []
-    for label, values, hides in zip(labels, full, full_hidden, strict=True):
-        cells = []
-        for index, (value, hide) in enumerate(zip(values, hides, strict=True)):
-            share = None
-            if percent_bases is not None:
-                share = percentage(value, percent_bases[index], hidden=hide)
-            cells.append(Cell(None if hide else value, share))
-        rows.append(Row(label, tuple(cells)))
-    return Table(
+    keys = [[("cell", r, c) for c in range(len(row))] for r, row in enumerate(full)]
+    base_keys = None
+    if percent_bases is not None:
+        base_keys = [("base", index) for index in range(len(percent_bases))]
+        for key, value in zip(base_keys, percent_bases, strict=True):
+            ledger.add(key, value)
+    draft = draft_table(
+        ledger,
         caption=caption,
         row_header=row_header,
-        columns=tuple(columns),
-        rows=tuple(rows),
-        with_percent=percent_bases is not None,
+        columns=columns,
+        labels=labels,
+        counts=counts,
+        keys=keys,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total_label=total_label,
+        percent_bases=base_keys,
     )
+    ledger.solve()
+    return draft.resolve(ledger)
+
+
+def resolve_section(section: Section, ledger: Ledger) -> Section:
+    return replace(
+        section,
+        tables=tuple(
+            table.resolve(ledger) if isinstance(table, TableDraft) else table
+            for table in section.tables
+        ),
+    )
+
+
+def _finish(section: Section, ledger: Ledger | None, own: Ledger) -> Section:
+    """A section built on its own ledger is decided and resolved at once; one built on
+    the report's ledger stays a draft until the whole report is registered."""
+    if ledger is not None:
+        return section
+    own.solve()
+    return resolve_section(section, own)
 
 
 # --- Programmes ------------------------------------------------------------------------
@@ -299,9 +401,18 @@ def _group(rows: list[dict], *by: str) -> list[dict]:
 # --- The sections ----------------------------------------------------------------------
 
 
-def families_section(scope: ReportScope, counts_rows: list[dict] | None = None) -> Section:
+def _programme_keys(name: str, codes: list[str]) -> list[Key]:
+    """The keys of one figure per programme and its total: the same in every table."""
+    return [(name, code) for code in codes] + [(name, TOTAL)] if codes else [(name, TOTAL)]
+
+
+def families_section(
+    scope: ReportScope, counts_rows: list[dict] | None = None, ledger: Ledger | None = None
+) -> Section:
     """Families and children supported, perinatal support, new referrals and
     self-referrals. Two queries (one when `counts_rows`, `family_counts`, is given)."""
+    own = Ledger()
+    book = ledger or own
     codes, labels = _programme_columns()
     if counts_rows is None:
         counts_rows = family_counts(scope)
@@ -315,7 +426,8 @@ def families_section(scope: ReportScope, counts_rows: list[dict] | None = None) 
         ]
     else:
         counts = [[totals["families"]], [totals["children"]], [totals["perinatal"]]]
-    supported = build_table(
+    supported = draft_table(
+        book,
         caption=_("Gezinnen en kinderen ondersteund"),
         row_header=_("Telling"),
         columns=labels,
@@ -325,28 +437,33 @@ def families_section(scope: ReportScope, counts_rows: list[dict] | None = None) 
             _("Gezinnen met perinatale ondersteuning"),
         ],
         counts=counts,
+        keys=[_programme_keys(name, codes) for name in ("families", "children", "perinatal")],
         row_totals=bool(codes),
     )
     received = referrals_in_scope(scope).aggregate(
         new=Count("pk", filter=received_in(scope.period)),
         by_parents=Count("pk", filter=received_in(scope.period) & Q(kind=ReferralKind.PARENTS)),
     )
-    referrals_table = build_table(
+    referrals_table = draft_table(
+        book,
         caption=_("Aanmeldingen in de periode"),
         row_header=_("Telling"),
         columns=[_("Aantal")],
         labels=[_("Nieuwe aanmeldingen"), _("Door de ouders zelf aangemeld")],
         counts=[[received["new"]], [received["by_parents"]]],
+        keys=[[("new", TOTAL)], [("new_by_parents", TOTAL)]],
     )
-    perinatal_share = build_table(
+    perinatal_share = draft_table(
+        book,
         caption=_("Aandeel perinatale ondersteuning"),
         row_header=_("Telling"),
         columns=[_("Gezinnen")],
         labels=[_("Perinataal (vanaf 28 weken zwangerschap)")],
         counts=[[totals["perinatal"]]],
-        percent_bases=[totals["families"]],
+        keys=[[("perinatal", TOTAL)]],
+        percent_bases=[("families", TOTAL)],
     )
-    return Section(
+    section = Section(
         key="gezinnen",
         title=_("Gezinnen en kinderen"),
         note=_(
@@ -363,6 +480,7 @@ def families_section(scope: ReportScope, counts_rows: list[dict] | None = None) 
         ),
         tables=(supported, perinatal_share, referrals_table),
     )
+    return _finish(section, ledger, own)
 
 
 def _multi_choice_section(
@@ -375,7 +493,10 @@ def _multi_choice_section(
     title: str,
     row_header: str,
     note: str,
+    ledger: Ledger | None = None,
 ) -> Section:
+    own = Ledger()
+    book = ledger or own
     codes, labels = _programme_columns()
     if counts_rows is None:
         counts_rows = family_counts(scope)
@@ -387,23 +508,33 @@ def _multi_choice_section(
     else:
         counts = [[sum(row[prefix + code] for row in grouped)] for code, _label in choices]
         bases = [families]
-    table = build_table(
+    # The bases are the families table's figures: registered under the same keys, so a
+    # base hidden there hides every percentage of it here (count and percentage would
+    # give it back).
+    for base_key, value in zip(_programme_keys("families", codes), bases, strict=True):
+        book.add(base_key, value)
+    table = draft_table(
+        book,
         caption=title,
         row_header=row_header,
         columns=labels or [_("Gezinnen")],
         labels=[str(label) for _code, label in choices],
         counts=counts,
+        keys=[_programme_keys(f"{prefix}{code}", codes) for code, _label in choices],
         row_totals=bool(codes),
-        percent_bases=bases,
+        percent_bases=_programme_keys("families", codes),
     )
-    return Section(key=key, title=title, note=note, tables=(table,))
+    return _finish(Section(key=key, title=title, note=note, tables=(table,)), ledger, own)
 
 
-def support_questions_section(scope: ReportScope, counts_rows: list[dict] | None = None) -> Section:
+def support_questions_section(
+    scope: ReportScope, counts_rows: list[dict] | None = None, ledger: Ledger | None = None
+) -> Section:
     """The eight kinds of support question, as a share of the families supported."""
     return _multi_choice_section(
         scope,
         counts_rows,
+        ledger=ledger,
         key="hulpvragen",
         prefix="q_",
         choices=SUPPORT_QUESTION_CHOICES,
@@ -418,10 +549,13 @@ def support_questions_section(scope: ReportScope, counts_rows: list[dict] | None
     )
 
 
-def risk_factors_section(scope: ReportScope, counts_rows: list[dict] | None = None) -> Section:
+def risk_factors_section(
+    scope: ReportScope, counts_rows: list[dict] | None = None, ledger: Ledger | None = None
+) -> Section:
     return _multi_choice_section(
         scope,
         counts_rows,
+        ledger=ledger,
         key="risicofactoren",
         prefix="r_",
         choices=RISK_FACTOR_CHOICES,
@@ -434,9 +568,13 @@ def risk_factors_section(scope: ReportScope, counts_rows: list[dict] | None = No
     )
 
 
-def referrers_section(scope: ReportScope, counts_rows: list[dict] | None = None) -> Section:
+def referrers_section(
+    scope: ReportScope, counts_rows: list[dict] | None = None, ledger: Ledger | None = None
+) -> Section:
     """Who referred the families supported in the period. One query (none when
-    `counts_rows` is given)."""
+    `counts_rows` is given). Its total row is the families table's first row."""
+    own = Ledger()
+    book = ledger or own
     codes, labels = _programme_columns()
     if counts_rows is None:
         counts_rows = family_counts(scope)
@@ -448,22 +586,25 @@ def referrers_section(scope: ReportScope, counts_rows: list[dict] | None = None)
             counts.append(_by_programme(rows, codes, "families"))
         else:
             counts.append([sum(row["families"] for row in rows)])
-    families = sum(row["families"] for row in grouped)
     bases = None
     if not codes:
-        bases = [families]
-    table = build_table(
+        bases = [("families", TOTAL)]
+    keys = [_programme_keys(f"referrer_{category}", codes) for category in ReferrerCategory.values]
+    keys.append(_programme_keys("families", codes))
+    table = draft_table(
+        book,
         caption=_("Verwijzers"),
         row_header=_("Verwezen door"),
         columns=labels or [_("Gezinnen")],
         labels=[str(label) for label in ReferrerCategory.labels],
         counts=counts,
+        keys=keys,
         row_totals=bool(codes),
         column_totals=True,
         total_label=_("Totaal"),
         percent_bases=bases,
     )
-    return Section(
+    section = Section(
         key="verwijzers",
         title=_("Verwijzers"),
         note=_(
@@ -473,6 +614,7 @@ def referrers_section(scope: ReportScope, counts_rows: list[dict] | None = None)
         ),
         tables=(table,),
     )
+    return _finish(section, ledger, own)
 
 
 def _status_at(moment) -> Subquery:
@@ -483,10 +625,12 @@ def _status_at(moment) -> Subquery:
     )
 
 
-def volunteers_section(scope: ReportScope) -> Section:
+def volunteers_section(scope: ReportScope, ledger: Ledger | None = None) -> Section:
     """Volunteers, hours, courses, intervision and theme meetings of the branches. Five
     queries. A municipality narrows the visits and hours only: volunteers work for the
     branch, not for one municipality."""
+    own = Ledger()
+    book = ledger or own
     period = scope.period
     volunteers = Volunteer.objects.all()
     sessions = IntervisionSession.objects.held().filter(
@@ -548,7 +692,8 @@ def volunteers_section(scope: ReportScope) -> Section:
         visits=Count("pk"),
         volunteers=Count("match__volunteer", distinct=True),
     )
-    people_table = build_table(
+    people_table = draft_table(
+        book,
         caption=_("Vrijwilligers"),
         row_header=_("Telling"),
         columns=[_("Vrijwilligers")],
@@ -566,8 +711,13 @@ def volunteers_section(scope: ReportScope) -> Section:
             [people["stopped"]],
             [course_count],
         ],
+        keys=[
+            [("volunteers", name)]
+            for name in ("active_start", "active_end", "new", "stopped", "courses")
+        ],
     )
-    hours_table = build_table(
+    hours_table = draft_table(
+        book,
         caption=_("Bezoeken en uren bij de gezinnen"),
         row_header=_("Telling"),
         columns=[_("Aantal")],
@@ -577,23 +727,29 @@ def volunteers_section(scope: ReportScope) -> Section:
             _("Vrijwilligers die bezoeken noteerden"),
         ],
         counts=[[round(logged["minutes"] / 60)], [logged["visits"]], [logged["volunteers"]]],
+        keys=[[("visits", "hours")], [("visits", "visits")], [("visits", "volunteers")]],
     )
-    meetings_table = build_table(
+    meetings_table = draft_table(
+        book,
         caption=_("Intervisie en themabijeenkomsten"),
         row_header=_("Telling"),
         columns=[_("Aantal")],
         labels=[_("Intervisiebijeenkomsten gehouden"), _("Themabijeenkomsten gehouden")],
         counts=[[held["sessions"]], [meeting_count]],
+        keys=[[("meetings", "intervision")], [("meetings", "theme")]],
     )
-    attendance = build_table(
+    book.add(("attendance", "recorded"), held["recorded"])
+    attendance = draft_table(
+        book,
         caption=_("Opkomst bij intervisie"),
         row_header=_("Telling"),
         columns=[_("Aanwezigheden")],
         labels=[_("Aanwezig (van alle vastgelegde aanwezigheden)")],
         counts=[[held["present"]]],
-        percent_bases=[held["recorded"]],
+        keys=[[("attendance", "present")]],
+        percent_bases=[("attendance", "recorded")],
     )
-    return Section(
+    section = Section(
         key="vrijwilligers",
         title=_("Vrijwilligers, cursussen en intervisie"),
         note=_(
@@ -608,11 +764,14 @@ def volunteers_section(scope: ReportScope) -> Section:
         ),
         tables=(people_table, hours_table, meetings_table, attendance),
     )
+    return _finish(section, ledger, own)
 
 
-def outcomes_section(scope: ReportScope) -> Section:
+def outcomes_section(scope: ReportScope, ledger: Ledger | None = None) -> Section:
     """How support ended: the end reasons of the matches closed in the period and the
     evaluated support questions. Two queries."""
+    own = Ledger()
+    book = ledger or own
     period = scope.period
     ended = Match.objects.filter(ended_on__gte=period.start, ended_on__lte=period.end)
     if scope.branch_ids is not None:
@@ -632,16 +791,19 @@ def outcomes_section(scope: ReportScope) -> Section:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    reasons_table = build_table(
+    reasons_table = draft_table(
+        book,
         caption=_("Reden van afsluiten"),
         row_header=_("Reden"),
         columns=[_("Koppelingen")],
         labels=[str(label) for label in EndReason.labels],
         counts=[[reasons.get(code, 0)] for code in EndReason.values],
+        keys=[[("end_reason", code)] for code in [*EndReason.values, TOTAL]],
         column_totals=True,
     )
     found = {(row["question"], row["outcome"]): row["n"] for row in outcomes}
-    outcomes_table = build_table(
+    outcomes_table = draft_table(
+        book,
         caption=_("Hulpvragen bij de evaluatie"),
         row_header=_("Hulpvraag"),
         columns=[str(label) for label in Outcome.labels],
@@ -650,9 +812,13 @@ def outcomes_section(scope: ReportScope) -> Section:
             [found.get((code, outcome), 0) for outcome in Outcome.values]
             for code, _label in SUPPORT_QUESTION_CHOICES
         ],
+        keys=[
+            [("outcome", code, outcome) for outcome in [*Outcome.values, TOTAL]]
+            for code, _label in SUPPORT_QUESTION_CHOICES
+        ],
         row_totals=True,
     )
-    return Section(
+    section = Section(
         key="afsluiting",
         title=_("Afsluiting en resultaat"),
         note=_(
@@ -661,11 +827,18 @@ def outcomes_section(scope: ReportScope) -> Section:
         ),
         tables=(reasons_table, outcomes_table),
     )
+    return _finish(section, ledger, own)
 
 
-def branches_section(scope: ReportScope, counts_rows: list[dict] | None = None) -> Section:
+def branches_section(
+    scope: ReportScope, counts_rows: list[dict] | None = None, ledger: Ledger | None = None
+) -> Section:
     """All branches side by side, with the national totals. Three queries (two when
-    `counts_rows` is given)."""
+    `counts_rows` is given). The totals are the families table's: referrals without a
+    branch get a row of their own, so that no difference between the two gives them
+    back."""
+    own = Ledger()
+    book = ledger or own
     branches = list(Branch.objects.order_by("name").values_list("pk", "name"))
     if scope.branch_ids is not None:
         branches = [(pk, name) for pk, name in branches if pk in scope.branch_ids]
@@ -688,25 +861,42 @@ def branches_section(scope: ReportScope, counts_rows: list[dict] | None = None) 
         ]
         for pk, _name in branches
     ]
-    table = build_table(
+    names = ("families", "children", "new")
+    keys = [[("branch", pk, name) for name in names] for pk, _name in branches]
+    labels = [name for _pk, name in branches]
+    unrouted = [
+        supported.get(None, {}).get("families", 0),
+        supported.get(None, {}).get("children", 0),
+        new.get(None, 0),
+    ]
+    if scope.branch_ids is None and any(unrouted):
+        counts.append(unrouted)
+        keys.append([("branch", None, name) for name in names])
+        labels.append(_("Nog zonder afdeling"))
+    keys.append([(name, TOTAL) for name in names])
+    table = draft_table(
+        book,
         caption=_("Afdelingen naast elkaar"),
         row_header=_("Afdeling"),
         columns=[_("Gezinnen"), _("Kinderen"), _("Nieuwe aanmeldingen")],
-        labels=[name for _pk, name in branches],
+        labels=labels,
         counts=counts,
+        keys=keys,
         column_totals=True,
         total_label=_("Landelijk totaal"),
     )
-    return Section(
+    section = Section(
         key="afdelingen",
         title=_("Afdelingen"),
         note=_(
             "Dezelfde telling als 'Gezinnen en kinderen', per afdeling. De laatste regel is "
             "het landelijk totaal. Aanmeldingen die (nog) geen afdeling hebben, tellen "
-            "niet mee in een afdeling."
+            "niet mee in een afdeling, maar wel in het landelijk totaal (de regel 'Nog "
+            "zonder afdeling')."
         ),
         tables=(table,),
     )
+    return _finish(section, ledger, own)
 
 
 def national_totals_line(section: Section) -> str:
@@ -720,20 +910,28 @@ def national_totals_line(section: Section) -> str:
 
 
 def build_report(scope: ReportScope, *, scope_label: str) -> Report:
+    """The whole report, every table registered on one `Ledger` before anything is
+    hidden: a figure that appears in more than one table (the families per programme,
+    the totals of the branches) is hidden everywhere or nowhere, a percentage is hidden
+    with its base, and no sum across the tables gives a hidden figure back."""
     counts_rows = family_counts(scope)
+    ledger = Ledger()
     sections = [
-        families_section(scope, counts_rows),
-        support_questions_section(scope, counts_rows),
-        referrers_section(scope, counts_rows),
-        risk_factors_section(scope, counts_rows),
-        outcomes_section(scope),
-        volunteers_section(scope),
+        families_section(scope, counts_rows, ledger),
+        support_questions_section(scope, counts_rows, ledger),
+        referrers_section(scope, counts_rows, ledger),
+        risk_factors_section(scope, counts_rows, ledger),
+        outcomes_section(scope, ledger),
+        volunteers_section(scope, ledger),
     ]
     if scope.branch_ids is None:
-        sections.append(branches_section(scope, counts_rows))
+        sections.append(branches_section(scope, counts_rows, ledger))
     unlinked = 0
     if scope.municipality_id is None:
         unlinked = sum(row["unlinked"] for row in counts_rows)
+    ledger.add(("families_without_municipality", TOTAL), unlinked)
+    ledger.solve()
+    sections = [resolve_section(section, ledger) for section in sections]
     municipality = ""
     if scope.municipality_id is not None:
         municipality = (
@@ -747,5 +945,7 @@ def build_report(scope: ReportScope, *, scope_label: str) -> Report:
         period_label=scope.period.label,
         municipality_label=municipality,
         sections=tuple(sections),
-        without_municipality=Cell(None if 1 <= unlinked < SMALL else unlinked),
+        without_municipality=Cell(
+            None if ledger.hidden(("families_without_municipality", TOTAL)) else unlinked
+        ),
     )

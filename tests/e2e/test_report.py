@@ -1,6 +1,6 @@
 """The annual report in the browser: a coordinator opens it from the menu, switches
-municipality and year, opens the print view; axe-core finds nothing serious, and the
-report is screenshot at 1280 and 390 px."""
+municipality, year and a period of whole months, opens the print view; axe-core finds
+nothing serious, and the report is screenshot at 1280 and 390 px."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def test_coordinator_reads_the_annual_report(page, live_server):
     expect(page.get_by_text("Home-Start Utrecht · 2024")).to_be_visible()
     expect(families.get_by_role("row", name=re.compile("^Gezinnen 0 0 0"))).to_be_visible()
     assert_accessible(page)
+
+    # A period is whole months: two month pickers, never a day.
+    start = page.get_by_label("Of een periode van hele maanden: van")
+    expect(start).to_have_attribute("type", "month")
+    start.fill("2025-03")
+    page.get_by_label("tot en met").fill("2025-08")
+    page.get_by_role("button", name="Toon het verslag").click()
+    expect(page.get_by_text("Home-Start Utrecht · maart 2025 – augustus 2025")).to_be_visible()
+    assert "van=2025-03" in page.url and "tot=2025-08" in page.url
 
     page.get_by_role("link", name=re.compile("Afdrukversie")).click()
     page.wait_for_url(re.compile(r"/admin/jaarverslag/afdrukken/"))

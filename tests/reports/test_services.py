@@ -225,7 +225,22 @@ def test_a_period_that_is_not_a_year(branch):
         branch_ids=(branch.pk,),
     )
     assert services.supported_families(spring).count() == 6
-    assert spring.period.label == "1 maart 2025 – 31 maart 2025"
+    assert spring.period.label == "maart 2025"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime.date(2025, 3, 1), datetime.date(2025, 3, 1)),  # one day
+        (datetime.date(2025, 3, 2), datetime.date(2025, 3, 31)),
+        (datetime.date(2025, 3, 1), datetime.date(2025, 4, 30 - 1)),
+        (datetime.date(2025, 4, 1), datetime.date(2025, 3, 31)),  # ends before it starts
+    ],
+)
+def test_a_period_is_whole_months_only(start, end):
+    with pytest.raises(ValueError):
+        Period(start, end)
+    assert Period.months((2024, 2), (2024, 2)).end == datetime.date(2024, 2, 29)
 
 
 def match(referral_, volunteer, *, programme, started, ended=None, reason=""):

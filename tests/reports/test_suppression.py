@@ -3,11 +3,12 @@ total would give a hidden cell back."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.services import build_table
-from reports.suppression import percentage, suppress, with_totals
+from reports.suppression import Ledger, determined_keys, percentage, suppress, with_totals
 
 
 def test_counts_from_one_to_four_are_hidden_zero_and_five_are_not():
@@ -116,3 +117,39 @@ def test_no_line_with_a_shown_total_ever_holds_exactly_one_hidden_cell(counts, r
         lines += [list(column) for column in zip(*hidden, strict=True)]
     for flags in lines:
         assert sum(flags) != 1, (grid, hidden)
+
+
+def test_the_ledger_hides_a_figure_that_sums_together_pin_down():
+    # Three printed sums, each with two hidden parts: no line holds exactly one hidden
+    # figure, yet x = (T1 - T2 + T3) / 2. The ledger sees it and hides a total too.
+    ledger = Ledger()
+    for key, value in {"x": 3, "y": 2, "w": 4, "T1": 5, "T2": 6, "T3": 7}.items():
+        ledger.add(key, value)
+    ledger.relate("T1", ["x", "y"])
+    ledger.relate("T2", ["y", "w"])
+    ledger.relate("T3", ["x", "w"])
+    assert determined_keys(ledger.values, ledger.lines, {"x", "y", "w"}) == {"x", "y", "w"}
+    hidden = ledger.solve()
+    assert {"x", "y", "w"} < hidden
+    assert determined_keys(ledger.values, ledger.lines, hidden) == set()
+
+
+def test_one_figure_in_two_tables_is_hidden_in_both_and_hides_its_percentages():
+    # The families per programme: a row of one table, the total row of another, the
+    # bases of the percentages of a third.
+    ledger = Ledger()
+    for key, value in {("f", "a"): 20, ("f", "b"): 3, ("f", "*"): 23, ("q", "a"): 20}.items():
+        ledger.add(key, value)
+    ledger.relate(("f", "*"), [("f", "a"), ("f", "b")])
+    assert ledger.hidden(("f", "a")) and ledger.hidden(("f", "b"))
+    assert not ledger.hidden(("f", "*"))
+    assert ledger.percent(("q", "a"), ("f", "a")) is None
+    assert ledger.percent(("q", "a"), ("f", "*")) == 87.0
+
+
+def test_one_key_with_two_values_is_a_bug_not_a_figure():
+    ledger = Ledger()
+    ledger.add("k", 5)
+    ledger.add("k", 5)
+    with pytest.raises(ValueError):
+        ledger.add("k", 6)

@@ -3,6 +3,7 @@ in the screen, the XLSX and the print view, and a query count that does not grow
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -27,7 +28,7 @@ ANY = {A: LOGIN, V: 403, C: 200, O: 200, S: 200}
 MATRIX = [
     ("report_default", "/admin/jaarverslag/", ANY),
     ("report", "/admin/jaarverslag/?afdeling={branch}&jaar=2025", OWN),
-    ("report_period", "/admin/jaarverslag/?afdeling={branch}&van=2025-03-01&tot=2025-08-31", OWN),
+    ("report_period", "/admin/jaarverslag/?afdeling={branch}&van=2025-03&tot=2025-08", OWN),
     ("report_all", "/admin/jaarverslag/?afdeling=alle&jaar=2025", {**ANY, C: 400, O: 400}),
     ("print", "/admin/jaarverslag/afdrukken/?afdeling={branch}&jaar=2025", OWN),
     ("print_default", "/admin/jaarverslag/afdrukken/", ANY),
@@ -82,18 +83,48 @@ def test_a_municipality_outside_the_working_area_is_refused_in_dutch(client_for,
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("van=2025-05-01", "zowel de begin- als de einddatum"),
-        ("van=2025-05-01&tot=2025-04-01", "vóór de begindatum"),
-        ("van=2010-01-01&tot=2025-12-31", "hoogstens vijf jaar"),
+        ("van=2025-05", "zowel de begin- als de eindmaand"),
+        ("van=2025-05&tot=2025-04", "vóór de beginmaand"),
+        ("van=2010-01&tot=2025-12", "hoogstens vijf jaar"),
         ("jaar=1850", "minstens 2000"),
-        ("van=31-02-2025&tot=2025-04-01", "geldige datum"),
+        ("van=31-02-2025&tot=2025-04", "als jjjj-mm"),
+        ("van=2025-13&tot=2025-12", "als jjjj-mm"),
         ("afdeling=abc", "geldige keuze"),
+        # No date finer than a month: one day, or a range that cuts a month, is refused.
+        ("van=2025-05-01&tot=2025-05-01", "eindigt op de laatste dag van een maand"),
+        ("van=2025-05-02&tot=2025-05-31", "begint op de eerste dag van een maand"),
+        ("van=2025-03-01&tot=2025-08-30", "alleen hele maanden"),
+        ("van=2025-02-29&tot=2025-03-31", "als jjjj-mm"),
     ],
 )
 def test_bad_periods_get_a_dutch_message_and_a_400(client_for, branch, query, message):
-    response = client_for("staff").get(f"/admin/jaarverslag/?{query}")
+    client = client_for("staff")
+    response = client.get(f"/admin/jaarverslag/?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert response.context["report"] is None
+    for path in ("/admin/jaarverslag/afdrukken/", "/admin/jaarverslag/download.xlsx"):
+        assert client.get(f"{path}?{query}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("van=2025-03&tot=2025-08", "maart 2025 – augustus 2025"),
+        ("van=2025-03-01&tot=2025-08-31", "maart 2025 – augustus 2025"),  # links from before
+        ("van=2024-02&tot=2024-02", "februari 2024"),
+        ("van=2024-02-01&tot=2024-02-29", "februari 2024"),
+        ("van=2025-01&tot=2025-12", "2025"),
+        ("jaar=2025", "2025"),
+    ],
+)
+def test_whole_months_make_a_report(client_for, branch, query, label):
+    response = client_for("coordinator").get(f"/admin/jaarverslag/?afdeling={branch.pk}&{query}")
+    assert response.status_code == 200
+    assert response.context["report"].period_label == label
+    period = response.context["form"].cleaned_data["period"]
+    assert period.start.day == 1
+    assert (period.end + datetime.timedelta(days=1)).day == 1
 
 
 text = st.text(max_size=30)
@@ -163,10 +194,11 @@ def test_print_view_has_one_section_per_page_with_branch_and_period(client_for, 
 def test_the_screen_shows_hidden_cells_as_less_than_five_and_dutch_dates(client_for, branch):
     build_families(branch)
     response = client_for("coordinator").get(
-        f"/admin/jaarverslag/?afdeling={branch.pk}&van=2025-03-01&tot=2025-08-31"
+        f"/admin/jaarverslag/?afdeling={branch.pk}&van=2025-03&tot=2025-08"
     )
     html = response.content.decode()
-    assert "1 maart 2025 – 31 augustus 2025" in html
+    assert "maart 2025 – augustus 2025" in html
+    assert 'type="month"' in html
     assert "&lt;5</abbr>" in html
     assert "<svg" in html and 'role="img"' in html
 
