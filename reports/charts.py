@@ -17,7 +17,7 @@ VALUE_WIDTH = 60
 
 def bar_chart(table: Table, *, chart_id: str) -> SafeString:
     """Horizontal bars of the table's last column (its total). A hidden cell draws no
-    bar and says "<5"; with percentages the bar shows the share."""
+    bar and says "x" (hidden); with percentages the bar shows the share."""
     column = table.chart_column
     rows = table.rows
     values = []

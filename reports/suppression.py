@@ -1,8 +1,11 @@
 """Small cells: the one rule every output of the annual report goes through.
 
-A count from 1 to 4 is never shown ("<5"): with so few families a reader who knows the
-neighbourhood could tell who they are. Hiding one cell is not enough when its line's
-total is shown: total minus the other cells gives it back. So when a line (a row whose
+A count from 1 to 4 is never shown: with so few families a reader who knows the
+neighbourhood could tell who they are. Every hidden cell reads "x" (as in CBS's
+tables), whether it is small itself or hidden so that a small one cannot be worked
+out: "<5" on a hidden 20 would be untrue, and two marks would tell which cell is small.
+Hiding one cell is not enough when its line's total is shown: total minus the other
+cells gives it back. So when a line (a row whose
 total is shown, or a column whose total is shown) holds exactly one hidden cell, the
 next-smallest cell of that line is hidden too (secondary suppression), and the check
 runs again until no line gives a hidden cell away. Totals count as cells of their line.
@@ -14,7 +17,7 @@ from collections.abc import Hashable, Sequence
 from fractions import Fraction
 
 SMALL = 5  # counts below this (and above 0) are hidden
-HIDDEN_LABEL = "<5"
+HIDDEN_LABEL = "x"
 
 
 def is_small(value: int) -> bool:
@@ -43,8 +46,7 @@ def suppress(
     Totals are cells of their lines like any other: a line (a row with its total, a
     column with its total) never holds exactly one hidden cell, since the others would
     give it back. When it would, its next-smallest shown cell is hidden too (a zero only
-    when nothing else is left: "<5" is still true of it, and a line of one cell and its
-    total hides the total).
+    when nothing else is left, and a line of one cell and its total hides the total).
     """
     grid = with_totals(counts, row_totals=row_totals, column_totals=column_totals)
     hidden = [[is_small(value) for value in row] for row in grid]

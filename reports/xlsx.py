@@ -1,6 +1,6 @@
 """The report as a workbook: one sheet per section, each table with a native bar chart.
 
-Hidden cells are written as the text "<5", never as their number.
+Hidden cells are written as the text "x", never as their number.
 """
 
 from __future__ import annotations

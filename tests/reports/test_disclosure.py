@@ -32,7 +32,7 @@ from tests.reports.test_services import match
 pytestmark = pytest.mark.django_db
 
 YEAR = Period.year(2025)
-HIDDEN = "<5"
+HIDDEN = "x"
 TOTAL_LABELS = {"Totaal", "Landelijk totaal"}
 
 # A published table: caption, columns, and rows of (label, [(count, percent)]) where a

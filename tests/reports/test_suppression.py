@@ -66,7 +66,7 @@ def test_a_lone_row_with_a_hidden_cell_hides_its_total_too():
     table = build_table(
         caption="t", row_header="r", columns=["A"], labels=["x"], counts=[[3]], column_totals=True
     )
-    assert [str(row.cells[0]) for row in table.rows] == ["<5", "<5"]
+    assert [str(row.cells[0]) for row in table.rows] == ["x", "x"]
     wide = build_table(
         caption="t", row_header="r", columns=["A"], labels=["x"], counts=[[8]], row_totals=True
     )
@@ -90,7 +90,7 @@ def test_build_table_hides_cells_totals_and_their_percentages():
         percent_bases=[9, 18, 27],
     )
     x, y = table.rows
-    assert [str(cell) for cell in x.cells] == ["<5", "<5", "13"]
+    assert [str(cell) for cell in x.cells] == ["x", "x", "13"]
     assert x.cells[0].percent is None and x.cells[1].percent is None
     assert x.cells[2].percent == round(100 * 13 / 27, 1)
     assert [str(cell) for cell in y.cells] == ["6", "8", "14"]
