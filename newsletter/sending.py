@@ -16,7 +16,13 @@ and is sent; with it the server may or may not have accepted it, so it is marked
 `uncertain` and only a coordinator resends it, deliberately.
 
 On PostgreSQL only the DATA mark waits for the disk (a WAL flush, several ms on a slow
-disk); the claim and the answer commit without waiting. A dying worker cannot undo any
+disk); the claim and the answer commit without waiting. Neither the mark nor the answer
+holds up the mail server: the mark is sent to PostgreSQL right after RCPT TO is accepted
+and its result read only before DATA's final dot, the moment the server may accept the
+message (until then a dropped connection cancels it, RFC 5321 section 3.8), so the
+disk flush runs while DATA and the content travel; an answer's UPDATE is sent at once
+and its result read before the next MAIL FROM, after the next message is built
+(`newsletter/inflight.py`). A dying worker cannot undo any
 of them; a crash of PostgreSQL itself can undo only what came after the last DATA mark
 (that mark's flush makes everything before it durable): a claim whose messages never
 reached DATA, or the answer of the message just sent, which then counts as uncertain.
