@@ -114,7 +114,9 @@ def _newsletter(branch, staff):
 
 class SQLCount:
     """SQL statements and the time spent waiting for them (commits included: every
-    statement of the sender runs in autocommit)."""
+    statement of the sender runs in autocommit). On PostgreSQL the DATA mark and the
+    answer are sent ahead (`newsletter/inflight.py`) and counted when their result is
+    read: the time is then only the part the mail server's work did not cover."""
 
     def __init__(self):
         self.statements = 0

@@ -16,7 +16,13 @@ and is sent; with it the server may or may not have accepted it, so it is marked
 `uncertain` and only a coordinator resends it, deliberately.
 
 On PostgreSQL only the DATA mark waits for the disk (a WAL flush, several ms on a slow
-disk); the claim and the answer commit without waiting. A dying worker cannot undo any
+disk); the claim and the answer commit without waiting. Neither the mark nor the answer
+holds up the mail server: the mark is sent to PostgreSQL right after RCPT TO is accepted
+and its result read only before DATA's final dot, the moment the server may accept the
+message (until then a dropped connection cancels it, RFC 5321 section 3.8), so the
+disk flush runs while DATA and the content travel; an answer's UPDATE is sent at once
+and its result read before the next MAIL FROM, after the next message is built
+(`newsletter/inflight.py`). A dying worker cannot undo any
 of them; a crash of PostgreSQL itself can undo only what came after the last DATA mark
 (that mark's flush makes everything before it durable): a claim whose messages never
 reached DATA, or the answer of the message just sent, which then counts as uncertain.
@@ -31,9 +37,12 @@ a batch stops taking messages well before django-q2's task timeout and queues th
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+import re
 import smtplib
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -49,7 +58,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from newsletter import pacing
+from newsletter import inflight, pacing
 from newsletter.mime import MessageTemplate
 from newsletter.models import Delivery, DeliveryStatus, Send, SendBatch
 from newsletter.rendering import compose
@@ -157,6 +166,11 @@ class Session:
         if isinstance(backend, SMTPBackend):
             self.smtp = backend.connection
             self.smtp.ehlo_or_helo_if_needed()
+            # DATA's content and its final dot go out as separate writes (see
+            # `_data_after_mark`): without this the dot could wait for the server's
+            # delayed ACK of the content (Nagle's algorithm), up to 40 ms.
+            with contextlib.suppress(OSError):
+                self.smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def close(self) -> None:
         backend, self.backend, self.smtp = self.backend, None, None
@@ -167,13 +181,26 @@ class Session:
                 logger.debug("closing a broken SMTP connection failed", exc_info=True)
 
     def deliver(
-        self, payload, *, sender: str = "", recipient: str = "", before_data=None
+        self,
+        payload,
+        *,
+        sender: str = "",
+        recipient: str = "",
+        before_data=None,
+        start_mark=None,
     ) -> Outcome:
         """Hand one message to the server: `payload` is the message's bytes over SMTP,
         a Django EmailMessage for any other backend. `before_data()` is called (and
-        must return True) right before the message itself goes out."""
+        must return True) right before the message itself goes out.
+
+        `start_mark()`, instead of `before_data`, sends the DATA mark without waiting
+        and returns a function that waits for it (True when it took): then the mark
+        is committed while DATA and the content travel, and only the final dot, the
+        moment the server may accept the message, waits for it."""
         if self.smtp is None:
             if before_data is not None and not before_data():
+                return Outcome(LOST)
+            if start_mark is not None and not _taken(start_mark()):
                 return Outcome(LOST)
             self.backend.send_messages([payload])
             return Outcome(SENT, "250 accepted by the e-mail backend")
@@ -191,6 +218,11 @@ class Session:
             return self._reset(Outcome(PERMANENT, ANSWER_INVALID))
         except (smtplib.SMTPException, OSError) as error:
             return Outcome(TEMPORARY, f"verbinding verbroken: {error}"[:1000], connection_lost=True)
+        if start_mark is not None:
+            mark = start_mark()
+            if mark is False:  # written at once (no PostgreSQL to overlap with): not ours
+                return self._reset(Outcome(LOST))
+            return self._data_after_mark(data, mark)
         if before_data is not None and not before_data():
             return self._reset(Outcome(LOST))
         try:
@@ -204,6 +236,48 @@ class Session:
             return self._reset(_classify(code, reply))
         return Outcome(SENT, _answer(code, reply))
 
+    def _data_after_mark(self, data: bytes, mark_taken) -> Outcome:
+        """DATA and the content while the DATA mark commits; the final dot only once it
+        has. A server accepts a message only at that dot: a connection that ends before
+        it cancels the transaction (RFC 5321, 3.8: the server behaves as if it got
+        RSET), so until then nothing is delivered and trouble is safe to retry."""
+        smtp = self.smtp
+        try:
+            try:
+                code, reply = smtp.docmd("data")
+                if code == 354:
+                    smtp.send(_dot_stuffed(data))
+            finally:
+                taken = _taken(mark_taken)  # read the mark's result whatever happened
+        except (smtplib.SMTPException, OSError) as error:
+            self.abort()
+            return Outcome(TEMPORARY, f"verbinding verbroken: {error}"[:1000], connection_lost=True)
+        except BaseException:
+            self.abort()  # the database failed: never let the server have the message
+            raise
+        if code != 354:
+            return self._reset(_classify(code, reply))
+        if not taken:
+            self.abort()
+            return Outcome(LOST, connection_lost=True)
+        try:
+            smtp.send(b".\r\n")
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            # The message may have reached the server: never sent again automatically.
+            return Outcome(UNCERTAIN, f"{ANSWER_IN_FLIGHT} ({error})"[:1000], connection_lost=True)
+        if code != 250:
+            return self._reset(_classify(code, reply))
+        return Outcome(SENT, _answer(code, reply))
+
+    def abort(self) -> None:
+        """Drop the connection without a word: a message under way is cancelled."""
+        smtp, self.backend, self.smtp = self.smtp, None, None
+        if smtp is not None and smtp.sock is not None:
+            with contextlib.suppress(OSError):
+                smtp.sock.close()
+            smtp.sock = smtp.file = None
+
     def _reset(self, outcome: Outcome) -> Outcome:
         if outcome.connection_lost:
             return outcome
@@ -212,6 +286,21 @@ class Session:
         except (smtplib.SMTPException, OSError):
             return Outcome(outcome.kind, outcome.answer, connection_lost=True)
         return outcome
+
+
+def _taken(mark) -> bool:
+    """A DATA mark's outcome: already known (a bool) or still to be read (a function)."""
+    return mark if isinstance(mark, bool) else mark()
+
+
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The content as DATA carries it, without the final dot: a line that starts with a
+    dot gets a second one (as smtplib does), and it ends with CRLF."""
+    data = _LEADING_DOT.sub(b"..", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
 def _is_valid_address(address: str) -> bool:
@@ -236,6 +325,9 @@ class BatchSender:
         self.paced = False  # stopped at the relay's rate: queued again when it allows more
         self.paced_until = None  # when the relay's rate allows a whole group again
         self.claimed_at = None  # the claim time of the delivery in flight, as written
+        # PostgreSQL: the last answer's UPDATE, sent but its result not read yet (read
+        # before anything else uses the connection, and before the next MAIL FROM).
+        self._answer_in_flight: inflight.InFlight | None = None
         self._template: MessageTemplate | None = None
         self.domain = _domain()
         self.started = time.monotonic()
@@ -269,6 +361,7 @@ class BatchSender:
     def _renew_if_due(self) -> None:
         if time.monotonic() - self.renewed_at < self.lease.total_seconds() / 4:
             return
+        self.settle()
         renewed = SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
             lease_until=timezone.now() + self.lease
         )
@@ -279,6 +372,7 @@ class BatchSender:
 
     def release(self, *, next_attempt_at: datetime.datetime | None = None) -> None:
         """Let go of the batch; `resume_sends` queues it again when it is due."""
+        self.settle()
         SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
             lease_token="", lease_until=None, next_attempt_at=next_attempt_at
         )
@@ -288,7 +382,7 @@ class BatchSender:
             wake_resume_at(next_attempt_at)
 
     # --- recording ---------------------------------------------------------------------
-    def record(self, delivery_id: int, outcome: Outcome) -> None:
+    def record(self, delivery_id: int, outcome: Outcome, *, ahead: bool = False) -> None:
         """The server's answer, committed right away (before the next MAIL FROM).
 
         A final answer is committed without waiting for the WAL flush (PostgreSQL): a
@@ -296,25 +390,34 @@ class BatchSender:
         moment before the next synchronous commit (the next message's DATA mark) can,
         and then the delivery is back at "DATA mark written, no answer": uncertain.
         That errs on the safe side (never a second copy) and saves a disk flush per
-        message."""
+        message.
+
+        `ahead`: on PostgreSQL a final answer is only sent here; `settle()` reads its
+        result, which the sender does before the next MAIL FROM (after building the next
+        message, so PostgreSQL commits while this process works)."""
+        self.settle()
         if outcome.kind == LOST:
             return
         final = _FINAL.get(outcome.kind)
         if final is not None:
             # A delivery marked uncertain by a takeover while we were sending it still
             # gets the real answer.
+            params = [
+                final,
+                timezone.now(),
+                outcome.answer,
+                delivery_id,
+                DeliveryStatus.SENDING,
+                DeliveryStatus.UNCERTAIN,
+            ]
+            if ahead and inflight.available():
+                # Committed by PostgreSQL as soon as it arrives; its result is read
+                # (`settle`) after the next message is built, before its MAIL FROM.
+                self._answer_in_flight = inflight.InFlight(_without_flush(_RECORD_SQL), params)
+                return
+            params[1] = _db_now(params[1])
             with connection.cursor() as cursor:
-                cursor.execute(
-                    _without_flush(_RECORD_SQL),
-                    [
-                        final,
-                        _db_now(),
-                        outcome.answer,
-                        delivery_id,
-                        DeliveryStatus.SENDING,
-                        DeliveryStatus.UNCERTAIN,
-                    ],
-                )
+                cursor.execute(_without_flush(_RECORD_SQL), params)
             return
         now = timezone.now()
         claimed = Delivery.objects.filter(
@@ -335,6 +438,7 @@ class BatchSender:
     def claim(self, delivery_ids: list[int]) -> set[int]:
         """Claim a small group (`queued -> sending`), committed: the ids that are ours.
         Each still needs its own DATA mark before its message goes out."""
+        self.settle()
         self._renew_if_due()
         if self.lost or not delivery_ids:
             return set()
@@ -358,6 +462,7 @@ class BatchSender:
 
     def unclaim(self, delivery_ids: list[int]) -> None:
         """Give back claimed deliveries that never got as far as MAIL FROM."""
+        self.settle()
         if not delivery_ids or self.claimed_at is None:
             return
         sql = _UNCLAIM_SQL.format(ids=", ".join(["%s"] * len(delivery_ids)))
@@ -376,11 +481,33 @@ class BatchSender:
         accepted the message, the delivery would look as if it never reached DATA and be
         sent a second time. Its WAL flush also makes durable everything this worker
         wrote before (the claim, the previous message's answer)."""
+        self.settle()
         with connection.cursor() as cursor:
             cursor.execute(
                 _DATA_SQL, [_db_now(), delivery_id, DeliveryStatus.SENDING, self.claimed_at]
             )
             return cursor.rowcount == 1
+
+    def start_mark(self, delivery_id: int):
+        """`mark_data`, sent to PostgreSQL without waiting for it: returns a function that
+        waits for it and says whether it took (see `Session.deliver`); elsewhere (or
+        inside a transaction) it is written at once and this returns True or False. The same
+        statement, so the same synchronous commit; the sender only reads its result
+        before the final dot of DATA, the moment the server may accept the message."""
+        self.settle()
+        if not inflight.available():
+            return self.mark_data(delivery_id)  # written now: True or False
+        mark = inflight.InFlight(
+            _DATA_SQL, [timezone.now(), delivery_id, DeliveryStatus.SENDING, self.claimed_at]
+        )
+        return lambda: mark.rowcount() == 1
+
+    def settle(self) -> None:
+        """Read the result of the answer sent ahead, if any: it is committed from here on
+        (and any database error surfaces here)."""
+        pending, self._answer_in_flight = self._answer_in_flight, None
+        if pending is not None:
+            pending.rowcount()
 
     # --- the loop ------------------------------------------------------------------------
     def template(self, send: Send) -> MessageTemplate:
@@ -389,6 +516,7 @@ class BatchSender:
         return self._template
 
     def _claimable(self) -> list[tuple]:
+        self.settle()
         now = timezone.now()
         return list(
             Delivery.objects.filter(batch_id=self.batch_id, status=DeliveryStatus.QUEUED)
@@ -424,6 +552,7 @@ class BatchSender:
     def take_over(self) -> None:
         """Whatever a previous holder left in flight: sent again when it never reached
         DATA, uncertain (never resent automatically) when it did."""
+        self.settle()
         in_flight = Delivery.objects.filter(batch_id=self.batch_id, status=DeliveryStatus.SENDING)
         in_flight.filter(data_at__isnull=True).update(
             status=DeliveryStatus.QUEUED, next_attempt_at=None
@@ -443,7 +572,10 @@ class BatchSender:
                 if not self._send_rows(send, rows):
                     return
         finally:
-            self.session.close()
+            try:
+                self.settle()
+            finally:
+                self.session.close()
 
     def _send_rows(self, send: Send, rows: list[tuple]) -> bool:
         for start in range(0, len(rows), CLAIM_GROUP):
@@ -451,6 +583,7 @@ class BatchSender:
             if not self._time_left():
                 return self._stop_for_time()
             # The relay's rate (off by default): only what the shared bucket allows.
+            self.settle()
             grant = pacing.take(len(group))
             if grant.count == 0:
                 self.paced = True
@@ -482,38 +615,47 @@ class BatchSender:
         if not self._time_left():
             self.out_of_time = True
             return False
+        valid = user_id is not None and _is_valid_address(email)
+        message_id = f"<newsletter.{send.pk}.{delivery_id}@{self.domain}>"
+        payload = None
+        if valid and self.session.smtp is not None:
+            # Built while PostgreSQL commits the previous answer (sent ahead).
+            payload = self.template(send).render(
+                email=email, name=name, user_id=user_id, message_id=message_id
+            )
+        self.settle()  # the previous answer is committed before this MAIL FROM
         self._renew_if_due()
         if self.lost:
             return False
         began = time.monotonic()
-        if user_id is None or not _is_valid_address(email):
+        if not valid:
             # Claimed and recorded at once: it never reaches the server.
             self.record(delivery_id, Outcome(PERMANENT, ANSWER_INVALID))
             return True
         if not self.session.is_open and not self._open():
             return False
-        message_id = f"<newsletter.{send.pk}.{delivery_id}@{self.domain}>"
-        if self.session.smtp is not None:
-            payload = self.template(send).render(
-                email=email, name=name, user_id=user_id, message_id=message_id
-            )
-        else:
-            payload = compose(
-                subject=send.subject,
-                html=send.html,
-                text=send.text,
-                email=email,
-                name=name,
-                user_id=user_id,
-                message_id=message_id,
-            )
+        if payload is None:
+            if self.session.smtp is not None:
+                payload = self.template(send).render(
+                    email=email, name=name, user_id=user_id, message_id=message_id
+                )
+            else:
+                payload = compose(
+                    subject=send.subject,
+                    html=send.html,
+                    text=send.text,
+                    email=email,
+                    name=name,
+                    user_id=user_id,
+                    message_id=message_id,
+                )
         outcome = self.session.deliver(
             payload,
             sender=self.template(send).from_address,
             recipient=email,
-            before_data=partial(self.mark_data, delivery_id),
+            start_mark=partial(self.start_mark, delivery_id),
         )
-        self.record(delivery_id, outcome)
+        self.record(delivery_id, outcome, ahead=True)
         if outcome.connection_lost:
             self.session.close()
         self.slowest = max(self.slowest, time.monotonic() - began)
@@ -522,6 +664,7 @@ class BatchSender:
     def _finish_or_release(self) -> None:
         """Nothing to send right now: the batch is done, or handed back until its next
         retry is due (never waited for inside the task)."""
+        self.settle()
         waiting = Delivery.objects.filter(
             batch_id=self.batch_id, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
         )
