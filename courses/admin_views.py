@@ -35,6 +35,7 @@ from courses.models import (
 from portal.errors import ServiceError
 from portal.models import Branch, Volunteer, VolunteerStatus
 from portal.permissions import coordinates_branch
+from portal.widgets import PlainSelect
 
 ADMIN_PERMISSION = "courses.change_attendance"
 MAX_ID = 2**63 - 1
@@ -233,6 +234,9 @@ class AttendanceGridForm(forms.Form):
                     },
                     initial=current.status if current else "",
                     error_messages={"invalid_choice": services.MSG_UNKNOWN_ATTENDANCE},
+                    # One select per participant and session held: written in Python,
+                    # the same HTML as Django's templates (portal.widgets).
+                    widget=PlainSelect,
                 )
                 self.cells[name] = (enrolment.pk, session.pk)
 
