@@ -392,8 +392,8 @@ def build_scale(
         # runs without it): it merges the rows waiting in the pending lists of the
         # trigram (GIN) indexes, without which the planner costs a search along them
         # at over ten times what it costs after (989 against 77 for "jansen") and
-        # reads every account instead
-        # (docs/scale.md). VACUUM cannot run inside a transaction (a test's).
+        # reads every account instead (docs/scale.md). VACUUM cannot run inside a
+        # transaction (a test's): there it only analyzes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return context
