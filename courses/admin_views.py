@@ -35,6 +35,7 @@ from courses.models import (
 from portal.errors import ServiceError
 from portal.models import Branch, Volunteer, VolunteerStatus
 from portal.permissions import coordinates_branch
+from portal.widgets import PlainSelect
 
 ADMIN_PERMISSION = "courses.change_attendance"
 MAX_ID = 2**63 - 1
@@ -217,22 +218,23 @@ class AttendanceGridForm(forms.Form):
     def __init__(self, *args, enrolments, sessions, attendance, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.cells: dict[str, tuple[int, int]] = {}
+        held = [s for s in sessions if not s.is_cancelled and s.date <= today]
+        # Each session's date and each participant's name written once, not per cell.
+        dates = {session.pk: date_format(session.date, "l j F") for session in held}
         for enrolment in enrolments:
-            for session in sessions:
-                if session.is_cancelled or session.date > today:
-                    continue
+            full_name = enrolment.volunteer.full_name
+            for session in held:
                 name = f"a-{enrolment.pk}-{session.pk}"
                 current = attendance.get((enrolment.pk, session.pk))
                 self.fields[name] = forms.ChoiceField(
                     choices=self.CHOICES,
                     required=False,
-                    label=_("%(name)s, %(date)s")
-                    % {
-                        "name": enrolment.volunteer.full_name,
-                        "date": date_format(session.date, "l j F"),
-                    },
+                    label=_("%(name)s, %(date)s") % {"name": full_name, "date": dates[session.pk]},
                     initial=current.status if current else "",
                     error_messages={"invalid_choice": services.MSG_UNKNOWN_ATTENDANCE},
+                    # One select per participant and session held: written in Python,
+                    # the same HTML as Django's templates (portal.widgets).
+                    widget=PlainSelect,
                 )
                 self.cells[name] = (enrolment.pk, session.pk)
 

@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pytest
+from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
@@ -16,6 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 from courses import services
 from courses.models import Attendance, CourseEnrolment, CourseKind, CoursePage
 from portal.services.volunteers import activation_blockers
+from portal.widgets import PlainSelect
 from tests.courses.factories import make_course
 from tests.matrix import DENIED, assert_access
 from tests.portal.factories import VolunteerFactory
@@ -67,6 +69,23 @@ def test_grid_shows_participants_by_sessions(client_for, branch, volunteer):
     assert "Anouk Smit" in body
     assert body.count("<select") == 6
     assert body.count("disabled") == 0  # all six are today or earlier
+
+
+def test_grid_selects_are_djangos_html_written_in_python(client_for, branch, volunteer):
+    course = running_course(branch, participants=[volunteer])
+    client = client_for("coordinator")
+    client.post(grid_url(course), grid_post(course, {(volunteer, 1): "absent"}))
+    response = client.get(grid_url(course))
+    form = response.context["form"]
+    assert len(form.fields) == 6
+    html = response.content.decode()
+    for bound in form:
+        assert isinstance(bound.field.widget, PlainSelect)
+        django_select = forms.Select(choices=bound.field.choices).render(
+            bound.html_name, bound.value(), {"id": bound.auto_id}
+        )
+        assert django_select in html
+    assert html.count('value="absent" selected') == 1
 
 
 def test_marking_everyone_present_completes_and_lets_activation_pass(
