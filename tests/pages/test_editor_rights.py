@@ -250,3 +250,16 @@ def test_the_migration_moves_wagtails_editor_rights_to_the_public_site(public_si
     # Wagtail's own tree methods still work on the collection the migration made.
     Collection.objects.get(depth=1).add_child(instance=Collection(name="Zzz"))
     assert Collection.objects.get(name="Zzz").get_parent().pk == root_collection.pk
+
+
+def test_the_editors_explorer_shows_the_public_site(client, editor, public_site, branch):
+    from tests.courses.factories import course_index
+
+    index = course_index(branch)
+    client.force_login(editor)
+    assert client.get("/admin/pages/").status_code in {200, 302}
+    listing = client.get(f"/admin/pages/{public_site.home.pk}/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert public_site.parents.title in body and public_site.news.title in body
+    assert index.title not in body
