@@ -29,6 +29,11 @@ def is_coordinator(user: User | AnonymousUser) -> bool:
     return _in_group(user, COORDINATORS_GROUP)
 
 
+def is_editor(user: User | AnonymousUser) -> bool:
+    """Redactie: maintains the public pages (`portal.pages.permissions`)."""
+    return _in_group(user, EDITORS_GROUP)
+
+
 def is_volunteer(user: User | AnonymousUser) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

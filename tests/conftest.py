@@ -4,7 +4,7 @@ Actors: `branch`, `other_branch`, `volunteer`, `coordinator`, `other_branch_coor
 `staff` (national staff), `editor`. Coordinators and staff have TOTP set up, as the
 admin requires, and `client.force_login` records the code step as allauth's login does
 (`client.force_login_password_only` leaves it out). `client_for(role)` gives a logged-in
-test client for the permission matrix roles in `tests.matrix.ROLES`.
+test client for the permission matrix roles in `tests.matrix.ROLES`, and for "editor".
 
 Real services: `smtp_server` (aiosmtpd on localhost) and `q_cluster` (a django-q2
 cluster process on the test database).
@@ -203,10 +203,13 @@ def actors(volunteer, coordinator, other_branch_coordinator, staff):
 
 
 @pytest.fixture
-def client_for(actors):
+def client_for(request, actors):
+    """A logged-in client per role: the five of the matrix (`actors`), or another role
+    fixture by name ("editor"), made only for the tests that ask for it."""
+
     def make(role: str) -> Client:
         client = Client()
-        user = actors[role]
+        user = actors[role] if role in actors else request.getfixturevalue(role)
         if user is not None:
             client.force_login(user)
         return client

@@ -15,11 +15,13 @@ class PagesConfig(AppConfig):
     verbose_name = _("Publieke pagina's")
 
     def ready(self) -> None:
-        from portal.pages import signals
+        from portal.pages import permissions, signals
         from portal.pages.demo import build_pages_demo
         from portal.registry import register_demo_builder
 
         signals.connect()
+        # New public sections under a home page are the editors' at once.
+        permissions.connect()
         # After every app's migrate (like the role groups): the permissions it grants
         # belong to apps that migrate after this one.
         post_migrate.connect(_ensure_editor_permissions, dispatch_uid="pages-editor-permissions")

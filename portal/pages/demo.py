@@ -170,13 +170,17 @@ BRANCH_INTROS = {
 
 
 def _documents() -> dict[str, object]:
+    """The leaflets, in the public collection the editors keep (`Publiek`)."""
+    from portal.pages.permissions import public_collection
+
     Document = get_document_model()
+    collection = public_collection()
     documents = {}
     for code, _native, dutch in LEAFLET_LANGUAGES:
         title = f"Folder voor ouders – {dutch}"
         document = Document.objects.filter(title=title).first()
         if document is None:
-            document = Document(title=title)
+            document = Document(title=title, collection=collection)
             document.file.save(
                 f"home-start-folder-{code}.pdf", ContentFile(build_leaflet_pdf(code)), save=False
             )

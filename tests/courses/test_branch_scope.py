@@ -5,6 +5,10 @@ collection rights on its own material collection; no hook has to remember the ru
 Wagtail's generic routes (single and bulk unpublish, delete, move, privacy, view_draft,
 revision compare, the document chooser and the admin API) refuse another branch's pages.
 The coordinator of the course's own branch is the positive control of every route.
+
+Editors (Redactie) maintain the public pages only: their page rights are on the public
+site's pages, their document rights on the public collection, so the same routes refuse
+them every branch's courses and course material.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ SURFACES = [
 
 @pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize(
-    "role", ["anonymous", "volunteer", "coordinator", "other_coordinator", "staff"]
+    "role", ["anonymous", "volunteer", "coordinator", "other_coordinator", "staff", "editor"]
 )
 def test_wagtails_page_routes_follow_the_branch(client_for, course, surface, role):
     url = surface.format(pk=course.pk)
@@ -73,6 +77,7 @@ def test_wagtails_page_routes_follow_the_branch(client_for, course, surface, rol
         "coordinator": 200,
         "other_coordinator": DENIED,
         "staff": 200,
+        "editor": DENIED,
     }[role]
     assert_access(client_for(role), url, expected, role=role)
 
@@ -81,39 +86,60 @@ def _live(course) -> bool:
     return CoursePage.objects.get(pk=course.pk).live
 
 
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
 def test_single_unpublish(client_for, course, role):
     client_for(role).post(f"/admin/pages/{course.pk}/unpublish/")
     assert _live(course) is (role not in ALLOWED)
 
 
 @pytest.mark.parametrize("action", ["unpublish", "delete"])
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
 def test_bulk_actions(client_for, course, role, action):
     client_for(role).post(f"/admin/bulk/wagtailcore/page/{action}/?id={course.pk}")
     still_there = CoursePage.objects.filter(pk=course.pk, live=True).exists()
     assert still_there is (role not in ALLOWED), (role, action)
 
 
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
-def test_bulk_move(client_for, course, branch, role):
-    from wagtail.models import Page
-
-    target = Page.objects.get(depth=2)  # the home page
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator", "staff"])
+def test_bulk_move_into_another_branchs_courses(client_for, course, branch, other_branch, role):
+    """Into Zwolle's course overview: refused to everyone without rights there (also
+    the Utrecht coordinator, who may move the course itself); national staff may."""
+    origin = course_index(branch).pk
+    target = course_index(other_branch)
     client_for(role).post(
         f"/admin/bulk/wagtailcore/page/move/?id={course.pk}", {"chooser": target.pk}
     )
-    assert CoursePage.objects.get(pk=course.pk).get_parent().pk == course_index(branch).pk
+    moved_to = CoursePage.objects.get(pk=course.pk).get_parent().pk
+    assert moved_to == (target.pk if role == "staff" else origin), role
 
 
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
+def test_bulk_move_into_the_branchs_second_course_overview(client_for, course, branch, role):
+    """The same request into a second overview page of the course's own branch: only
+    its coordinator moves it (the control that the request above can succeed)."""
+    from courses.models import CourseIndexPage
+    from tests.pages.factories import add, home_page
+
+    origin = course_index(branch).pk
+    second = add(
+        home_page(),
+        CourseIndexPage(title="Themabijeenkomsten Utrecht", slug="thema-utrecht", branch=branch),
+    )
+    client_for(role).post(
+        f"/admin/bulk/wagtailcore/page/move/?id={course.pk}", {"chooser": second.pk}
+    )
+    moved_to = CoursePage.objects.get(pk=course.pk).get_parent().pk
+    assert moved_to == (second.pk if role == "coordinator" else origin), role
+
+
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
 def test_bulk_publish_of_a_draft(client_for, course, role):
     course.unpublish()
     client_for(role).post(f"/admin/bulk/wagtailcore/page/publish/?id={course.pk}")
     assert _live(course) is (role in ALLOWED)
 
 
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
 def test_privacy(client_for, course, role):
     client_for(role).post(
         f"/admin/pages/{course.pk}/privacy/", {"restriction_type": "login", "password": ""}
@@ -122,7 +148,7 @@ def test_privacy(client_for, course, role):
     assert restricted is (role in ALLOWED)
 
 
-@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "coordinator"])
 def test_delete(client_for, course, role):
     client_for(role).post(f"/admin/pages/{course.pk}/delete/")
     assert CoursePage.objects.filter(pk=course.pk).exists() is (role not in ALLOWED)
@@ -130,7 +156,7 @@ def test_delete(client_for, course, role):
 
 @pytest.mark.parametrize(
     ("role", "sees"),
-    [("coordinator", True), ("other_coordinator", False), ("staff", True)],
+    [("coordinator", True), ("other_coordinator", False), ("staff", True), ("editor", False)],
 )
 def test_document_chooser_and_admin_api_list_own_material_only(client_for, material, role, sees):
     client = client_for(role)
@@ -146,6 +172,18 @@ def test_document_chooser_and_admin_api_list_own_material_only(client_for, mater
     detail = client.get(f"/admin/documents/edit/{material.pk}/")
     if not sees:
         assert detail.status_code in {302, 403}
+    else:
+        assert detail.status_code == 200
+
+
+def test_an_editor_cannot_change_course_material(client_for, material):
+    response = client_for("editor").post(
+        f"/admin/documents/edit/{material.pk}/",
+        {"title": "Vervangen door de redactie", "collection": material.collection_id},
+    )
+    assert response.status_code in {302, 403}
+    material.refresh_from_db()
+    assert material.title == "Werkmap Utrecht"
 
 
 def test_course_material_is_moved_into_its_branchs_collection(material, branch):

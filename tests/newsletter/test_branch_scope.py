@@ -152,3 +152,67 @@ def test_a_newsletter_for_two_branches_bulk_and_privacy(client, shared_newslette
     )
     assert NewsletterPage.objects.filter(pk=shared_newsletter.pk, live=True).exists()
     assert not PageViewRestriction.objects.filter(page=shared_newsletter).exists()
+
+
+# Editors (Redactie) maintain the public pages; the newsletter archives are not theirs.
+# A newsletter itself turns them away (its permission tester), but the branch's
+# archive, which holds it, must too: its privacy covers every newsletter in it.
+
+ARCHIVE_SURFACES = [
+    "/admin/pages/{pk}/edit/",
+    "/admin/pages/{pk}/unpublish/",
+    "/admin/pages/{pk}/privacy/",
+    "/admin/pages/{pk}/view_draft/",
+    "/admin/pages/{pk}/revisions/compare/earliest...latest/",
+    "/admin/pages/add/newsletter/newsletterpage/{pk}/",
+]
+
+
+@pytest.fixture
+def archive(newsletter):
+    archive = newsletter.get_parent().specific
+    archive.save_revision(log_action=True)
+    archive.title = "Nieuwsbrieven Utrecht (bijgewerkt)"
+    archive.save_revision(log_action=True)
+    return archive
+
+
+@pytest.mark.parametrize("surface", ARCHIVE_SURFACES)
+@pytest.mark.parametrize("role", ["editor", "other_coordinator", "coordinator"])
+def test_the_branchs_archive_is_not_the_editors(client_for, archive, surface, role):
+    expected = 200 if role == "coordinator" else DENIED
+    assert_access(client_for(role), surface.format(pk=archive.pk), expected, role=role)
+
+
+@pytest.mark.parametrize("role", ["editor", "staff"])
+def test_editors_cannot_restrict_unpublish_or_bulk_the_archive(client_for, archive, role):
+    from wagtail.models import Page
+
+    client = client_for(role)
+    client.post(f"/admin/pages/{archive.pk}/privacy/", {"restriction_type": "login"})
+    assert PageViewRestriction.objects.filter(page=archive).exists() is (role == "staff")
+    PageViewRestriction.objects.filter(page=archive).delete()
+    client.post(f"/admin/bulk/wagtailcore/page/unpublish/?id={archive.pk}")
+    assert Page.objects.get(pk=archive.pk).live is (role != "staff")
+
+
+@pytest.mark.parametrize("action", ["unpublish", "delete"])
+def test_editors_bulk_actions_on_a_newsletter(client_for, newsletter, action):
+    client_for("editor").post(f"/admin/bulk/wagtailcore/page/{action}/?id={newsletter.pk}")
+    assert NewsletterPage.objects.filter(pk=newsletter.pk, live=True).exists()
+
+
+def test_editors_do_not_find_the_newsletters_in_admin_search(client_for, newsletter):
+    client = client_for("editor")
+    for url in ("/admin/pages/search/?q=Utrecht", f"/admin/pages/{newsletter.get_parent().pk}/"):
+        body = client.get(url).content.decode()
+        assert "Utrecht nieuws" not in body, url
+
+
+def test_editors_do_not_move_a_newsletter(client_for, newsletter, other_branch):
+    origin = newsletter.get_parent().pk
+    target = branch_archive(other_branch)
+    client_for("editor").post(
+        f"/admin/bulk/wagtailcore/page/move/?id={newsletter.pk}", {"chooser": target.pk}
+    )
+    assert NewsletterPage.objects.get(pk=newsletter.pk).get_parent().pk == origin

@@ -88,17 +88,17 @@ def document(title: str, content: bytes = TINY_PDF, filename: str = "folder.pdf"
 
 
 def leaflet_page(parent: Page, *, languages=None, **fields) -> LeafletPage:
+    """Leaflets are uploaded by the editors, into the public collection."""
+    from portal.pages.permissions import public_collection
+
     page = LeafletPage(
         title=fields.pop("title", "Folder"), slug=fields.pop("slug", "folder"), **fields
     )
     for order, code in enumerate(languages or [code for code, *_ in LEAFLET_LANGUAGES]):
-        page.leaflets.add(
-            LeafletDocument(
-                language=code,
-                document=document(f"Folder {code}", filename=f"folder-{code}.pdf"),
-                sort_order=order,
-            )
-        )
+        leaflet = document(f"Folder {code}", filename=f"folder-{code}.pdf")
+        leaflet.collection = public_collection()
+        leaflet.save(update_fields=["collection"])
+        page.leaflets.add(LeafletDocument(language=code, document=leaflet, sort_order=order))
     return add(parent, page)
 
 

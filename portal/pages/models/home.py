@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.models import PagePermissionTester
 from wagtail.search import index
 
 from portal.pages.blocks import BodyStreamBlock
@@ -15,6 +16,38 @@ from portal.pages.models.base import BasePage
 from portal.pages.restrictions import public
 
 INTRO_FEATURES = ["bold", "italic", "link"]
+
+
+class HomePagePermissionTester(PagePermissionTester):
+    """Wagtail's rights on the home page, plus the editors' on the home page itself.
+
+    A right on the home page would cover every page below it, the parts' pages too
+    (each branch's course overview, the newsletter archives), so editors hold theirs on
+    the public site's pages under it (`portal.pages.permissions`) and, here, on the
+    home page alone: edit, publish, unpublish it and add pages under it. Not what would
+    reach the pages below: its privacy (a restriction covers every page below it),
+    deleting or moving it. Only ever more rights than Wagtail's, so a route that asks
+    a plain `Page` instead loses a button, never gains one.
+    """
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        from portal.permissions import is_editor
+
+        self.editor_only = False
+        if user.is_active and not user.is_superuser and is_editor(user):
+            granted = {"add", "change", "publish"}
+            self.editor_only = not granted <= self.permissions
+            self.permissions = self.permissions | granted
+
+    def can_set_view_restrictions(self):
+        return not self.editor_only and super().can_set_view_restrictions()
+
+    def can_delete(self, ignore_bulk=False):
+        return not self.editor_only and super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_move(self):
+        return not self.editor_only and super().can_move()
 
 
 class HomePage(BasePage):
@@ -36,6 +69,9 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("startpagina")
+
+    def permissions_for_user(self, user):
+        return HomePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
