@@ -9,6 +9,8 @@ from portal.models import Branch, User, Volunteer
 COORDINATORS_GROUP = "Coördinatoren"
 NATIONAL_STAFF_GROUP = "Landelijk steunpunt"
 EDITORS_GROUP = "Redactie"  # Wagtail's own "Editors", renamed (migration 0003): public pages
+# Wagtail's own "Moderators", renamed (migration 0003): reviewers in the stock workflow.
+MODERATORS_GROUP = "Moderatoren"
 
 
 def _in_group(user: User | AnonymousUser, name: str) -> bool:

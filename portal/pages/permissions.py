@@ -17,6 +17,10 @@ collection. Images stay as Wagtail made them (the root collection): every image 
 public (served without a check, `portal.views.development_media`), course material is
 documents.
 
+Moderatoren (Wagtail's own "Moderators", the reviewers of its stock workflow) got the
+same root rights from Wagtail's migrations; they keep to the public site in the same
+way, so adding someone to that group never opens a branch's courses or material.
+
 Idempotent: after every migrate, when a page of the public site is created under a
 home page, and when one is moved there (`connect`).
 """
@@ -27,7 +31,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from portal.permissions import EDITORS_GROUP
+from portal.permissions import EDITORS_GROUP, MODERATORS_GROUP
 
 # Editors keep the public site up to date themselves: beyond Wagtail's default "add"
 # and "change" they publish, and they translate pages into the content languages.
@@ -43,6 +47,8 @@ EDITOR_DOCUMENT_PERMISSIONS = (
 )
 PUBLIC_COLLECTION = "Publiek"
 PUBLIC_SITE_APP = "pages"
+# The groups whose page and document rights are the public site's (see above).
+PUBLIC_SITE_GROUPS = (EDITORS_GROUP, MODERATORS_GROUP)
 
 
 def public_site_sections(*, using: str = "default"):
@@ -94,11 +100,13 @@ def _permissions(app_label: str, codenames, using: str) -> list[Permission]:
 def grant_section(page, *, using: str = "default") -> None:
     """Editors add, edit and publish in `page` (a page of the public site directly
     under a home page) and below it."""
-    group, _ = Group.objects.using(using).get_or_create(name=EDITORS_GROUP)
-    for permission in _permissions("wagtailcore", EDITOR_PAGE_PERMISSIONS, using):
-        GroupPagePermission.objects.using(using).get_or_create(
-            group=group, page_id=page.pk, permission=permission
-        )
+    permissions = _permissions("wagtailcore", EDITOR_PAGE_PERMISSIONS, using)
+    for name in PUBLIC_SITE_GROUPS:
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        for permission in permissions:
+            GroupPagePermission.objects.using(using).get_or_create(
+                group=group, page_id=page.pk, permission=permission
+            )
 
 
 def ensure_editor_permissions(*, using: str = "default") -> None:
@@ -109,9 +117,10 @@ def ensure_editor_permissions(*, using: str = "default") -> None:
         app_label, codename = name.split(".")
         group.permissions.add(*_permissions(app_label, [codename], using))
 
+    groups = [Group.objects.using(using).get_or_create(name=name)[0] for name in PUBLIC_SITE_GROUPS]
     # Pages: on each public section, nowhere a part's pages are (the root, a home
     # page, or a page of another app).
-    GroupPagePermission.objects.using(using).filter(group=group).filter(
+    GroupPagePermission.objects.using(using).filter(group__in=groups).filter(
         Q(page__depth__lte=2) | ~Q(page__content_type__app_label=PUBLIC_SITE_APP)
     ).delete()
     for page in public_site_sections(using=using):
@@ -123,12 +132,13 @@ def ensure_editor_permissions(*, using: str = "default") -> None:
         return
     document_permissions = _permissions("wagtaildocs", EDITOR_DOCUMENT_PERMISSIONS, using)
     GroupCollectionPermission.objects.using(using).filter(
-        group=group, permission__content_type__app_label="wagtaildocs"
+        group__in=groups, permission__content_type__app_label="wagtaildocs"
     ).exclude(collection__path__startswith=collection.path).delete()
-    for permission in document_permissions:
-        GroupCollectionPermission.objects.using(using).get_or_create(
-            group=group, collection=collection, permission=permission
-        )
+    for group in groups:
+        for permission in document_permissions:
+            GroupCollectionPermission.objects.using(using).get_or_create(
+                group=group, collection=collection, permission=permission
+            )
     move_leaflets_to_public_collection(collection, using=using)
 
 

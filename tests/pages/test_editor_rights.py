@@ -19,7 +19,7 @@ from wagtail.models import (
 
 from portal.pages.models import HomePage, StandardPage
 from portal.pages.permissions import ensure_editor_permissions
-from portal.permissions import EDITORS_GROUP
+from portal.permissions import EDITORS_GROUP, MODERATORS_GROUP
 from tests.matrix import DENIED, assert_access
 from tests.pages.factories import add, document, home_page
 
@@ -150,12 +150,13 @@ def test_editors_documents_are_the_public_collection(client, editor, public_site
     assert [collection.name for collection in uploads_to] == [PUBLIC_COLLECTION]
 
 
-def test_ensure_takes_back_what_wagtails_migrations_gave(editor):
-    """Wagtail's migrations gave its Editors group rights on the root page and the root
-    collection; after the role setup (every migrate) they are on the public site only.
-    Idempotent."""
+@pytest.mark.parametrize("group_name", [EDITORS_GROUP, MODERATORS_GROUP])
+def test_ensure_takes_back_what_wagtails_migrations_gave(editor, group_name):
+    """Wagtail's migrations gave its Editors and Moderators groups rights on the root
+    page and the root collection; after the role setup (every migrate) they are on the
+    public site only. Idempotent."""
     home_page()
-    group = Group.objects.get(name=EDITORS_GROUP)
+    group, _ = Group.objects.get_or_create(name=group_name)
     root_page = Page.objects.get(depth=1)
     root_collection = Collection.objects.get(depth=1)
     GroupPagePermission.objects.get_or_create(
@@ -182,8 +183,13 @@ def test_ensure_takes_back_what_wagtails_migrations_gave(editor):
     assert Collection.objects.filter(name=PUBLIC_COLLECTION).count() == 1
     stray.refresh_from_db()
     assert stray.collection_id != public.pk
+    if group_name == MODERATORS_GROUP:
+        editor.groups.set([group])
+        editor = type(editor).objects.get(pk=editor.pk)
     client_documents = get_editor_documents(editor)
     assert stray.pk not in client_documents
+    home = Page.objects.get(depth=2)
+    assert not GroupPagePermission.objects.filter(group=group, page=home).exists()
 
 
 def get_editor_documents(user) -> set[int]:
