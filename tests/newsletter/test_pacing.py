@@ -204,8 +204,12 @@ def test_two_newsletter_clusters_share_the_relays_rate(
     assert set(smtp_server.count_by_recipient()) <= {p.email for p in people}
     batch_runs = Task.objects.filter(func=BATCH_TASK)
     assert batch_runs.exists()
-    for run in batch_runs:  # no task waited for the rate
-        assert (run.stopped - run.started).total_seconds() < 5, run
+    # No task waited for the rate: one that did would need 5 s for each message past
+    # the first 12, a minute for a batch; half of that is the bound, so a loaded machine
+    # (a task of 12 s was seen in CI, sending without waiting) is no failure.
+    waiting_batch = settings.NEWSLETTER_BATCH_SIZE / rate
+    for run in batch_runs:
+        assert (run.stopped - run.started).total_seconds() < waiting_batch / 2, run
     assert not Delivery.objects.filter(send=send, status=DeliveryStatus.UNCERTAIN).exists()
 
 
