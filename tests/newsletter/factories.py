@@ -116,3 +116,19 @@ def make_volunteers(
         [VolunteerStatusChange(volunteer=v, from_status="", to_status=status) for v in volunteers]
     )
     return users
+
+
+def taken_over(batch_id: int, delivery_id: int):
+    """A holder claims the delivery, its lease runs out, and another holder takes the
+    batch over: (the old holder, the new one), the delivery not yet claimed again."""
+    from newsletter.models import SendBatch
+    from newsletter.sending import BatchSender
+
+    slow = BatchSender(batch_id)
+    assert slow.acquire()
+    assert slow.claim([delivery_id]) == {delivery_id}
+    SendBatch.objects.filter(pk=batch_id).update(lease_until="2000-01-01T00:00Z")
+    other = BatchSender(batch_id)
+    assert other.acquire()
+    other.take_over()
+    return slow, other

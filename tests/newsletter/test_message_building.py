@@ -23,11 +23,10 @@ from newsletter.sending import (
     SENT,
     TEMPORARY,
     UNCERTAIN,
-    BatchSender,
     Session,
     send_batch,
 )
-from tests.newsletter.factories import make_newsletter, make_volunteers, stream
+from tests.newsletter.factories import make_newsletter, make_volunteers, stream, taken_over
 from tests.services import SMTPServer, _Handler
 
 # A line that starts with a dot must survive SMTP's dot-stuffing in both parts.
@@ -217,13 +216,7 @@ def test_a_claim_lost_during_data_never_gets_its_final_dot(smtp_server, branch, 
     people, send = _queued_send(branch, staff, monkeypatch, 1)
     batch = SendBatch.objects.get(send=send)
     delivery = Delivery.objects.get(send=send)
-    slow = BatchSender(batch.pk)
-    assert slow.acquire()
-    assert slow.claim([delivery.pk]) == {delivery.pk}
-    SendBatch.objects.filter(pk=batch.pk).update(lease_until="2000-01-01T00:00Z")
-    other = BatchSender(batch.pk)
-    assert other.acquire()
-    other.take_over()
+    slow, other = taken_over(batch.pk, delivery.pk)
     assert other.claim([delivery.pk]) == {delivery.pk}
 
     slow.session.open()

@@ -24,13 +24,12 @@ from newsletter.sending import (
     SENT,
     TEMPORARY,
     UNCERTAIN,
-    BatchSender,
     Session,
     send_batch,
 )
 from portal.errors import ServiceError
 from portal.models import User, VolunteerStatus
-from tests.newsletter.factories import make_newsletter, make_volunteers
+from tests.newsletter.factories import make_newsletter, make_volunteers, taken_over
 
 pytestmark = pytest.mark.django_db
 
@@ -289,14 +288,8 @@ def test_a_delivery_taken_over_before_data_is_not_sent_by_the_old_holder(
         services.start_send(send_id=send.pk)
     batch = SendBatch.objects.get(send=send)
     delivery = Delivery.objects.get(send=send)
-    slow = BatchSender(batch.pk)
-    assert slow.acquire()
-    assert slow.claim([delivery.pk]) == {delivery.pk}
     # Its lease ran out; another holder takes the batch over and claims it again.
-    SendBatch.objects.filter(pk=batch.pk).update(lease_until="2000-01-01T00:00Z")
-    other = BatchSender(batch.pk)
-    assert other.acquire()
-    other.take_over()
+    slow, other = taken_over(batch.pk, delivery.pk)
     assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.QUEUED
     assert other.claim([delivery.pk]) == {delivery.pk}
     assert not slow.mark_data(delivery.pk)
