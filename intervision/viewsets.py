@@ -36,7 +36,7 @@ from wagtail.admin.panels import (
     Panel,
 )
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
@@ -59,7 +59,7 @@ from intervision.services import (
     regenerate_sessions,
     reinstate_session,
 )
-from portal.admin_tables import AbsoluteDateColumn, YesNoColumn
+from portal.admin_tables import AbsoluteDateColumn, PlainColumn, YesNoColumn
 from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import Branch, User, Volunteer
@@ -224,9 +224,9 @@ class IntervisionGroupViewSet(BranchScopedModelViewSet):
     search_backend_name = None
     list_display = [
         "name",
-        Column("branch", label=_("Afdeling")),
-        Column("member_count", label=_("Leden"), accessor="member_count"),
-        Column("venue", label=_("Vaste locatie")),
+        PlainColumn("branch", label=_("Afdeling")),
+        PlainColumn("member_count", label=_("Leden"), accessor="member_count"),
+        PlainColumn("venue", label=_("Vaste locatie")),
         YesNoColumn("active", label=_("Actief")),
     ]
     list_export = ["name", "branch", "venue", "active_display"]
@@ -563,13 +563,13 @@ class IntervisionSessionViewSet(BranchScopedModelViewSet):
     search_fields = ["group__name"]
     search_backend_name = None
     list_display = [
-        Column("start", label=_("Bijeenkomst")),  # replaced by the index view's title column
-        Column("group", label=_("Groep")),
-        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        PlainColumn("start", label=_("Bijeenkomst")),  # replaced by the index view's title column
+        PlainColumn("group", label=_("Groep")),
+        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         YesNoColumn("moved", label=_("Verplaatst")),
-        Column("yes", label=_("Komen"), accessor="yes"),
-        Column("no", label=_("Komen niet"), accessor="no"),
-        Column("venue", label=_("Locatie")),
+        PlainColumn("yes", label=_("Komen"), accessor="yes"),
+        PlainColumn("no", label=_("Komen niet"), accessor="no"),
+        PlainColumn("venue", label=_("Locatie")),
     ]
     list_export = ["group", "start", "end", "venue", "get_status_display", "cancel_reason"]
     export_filename = "intervisiebijeenkomsten"
@@ -716,9 +716,9 @@ class ThemeMeetingViewSet(BranchScopedModelViewSet):
     list_display = [
         "title",
         AbsoluteDateColumn("starts_at", label=_("Begin"), sort_key="starts_at", with_time=True),
-        Column("branch", label=_("Georganiseerd door")),
-        Column("taken", label=_("Ingeschreven"), accessor="taken"),
-        Column("capacity", label=_("Plaatsen")),
+        PlainColumn("branch", label=_("Georganiseerd door")),
+        PlainColumn("taken", label=_("Ingeschreven"), accessor="taken"),
+        PlainColumn("capacity", label=_("Plaatsen")),
     ]
     list_export = ["title", "starts_at", "ends_at", "venue", "branch", "capacity"]
     export_filename = "themabijeenkomsten"

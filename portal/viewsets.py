@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.mixins import Echo
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.admin_tables import AbsoluteDateColumn
+from portal.admin_tables import AbsoluteDateColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
 from portal.models import (
@@ -241,11 +241,11 @@ class VolunteerViewSet(BranchScopedModelViewSet):
     search_fields = ["user__first_name", "user__last_name", "user__email", "postcode", "city"]
     search_backend_name = None
     list_display = [
-        Column("full_name", label=_("Naam"), accessor="full_name"),
-        Column("branch", label=_("Afdeling")),
-        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        PlainColumn("full_name", label=_("Naam"), accessor="full_name"),
+        PlainColumn("branch", label=_("Afdeling")),
+        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         AbsoluteDateColumn("status_changed_at", label=_("Sinds"), sort_key="status_changed_at"),
-        Column("postcode", label=_("Postcode")),
+        PlainColumn("postcode", label=_("Postcode")),
     ]
     list_export = [
         "full_name",

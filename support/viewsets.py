@@ -23,10 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
-from portal.admin_tables import AbsoluteDateColumn
+from portal.admin_tables import AbsoluteDateColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.scoping import BranchScopedModelViewSet
@@ -349,14 +348,14 @@ class MatchViewSet(BranchScopedModelViewSet):
     search_backend_name = None
     list_display = [
         "reference",
-        Column("volunteer", label=_("Vrijwilliger"), accessor="volunteer_label"),
-        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        Column("programme", label=_("Programma"), accessor="get_programme_display"),
+        PlainColumn("volunteer", label=_("Vrijwilliger"), accessor="volunteer_label"),
+        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        PlainColumn("programme", label=_("Programma"), accessor="get_programme_display"),
         AbsoluteDateColumn("started_on", label=_("Gestart"), sort_key="started_on"),
-        Column("weeks", label=_("Weken"), accessor="admin_weeks_running"),
+        PlainColumn("weeks", label=_("Weken"), accessor="admin_weeks_running"),
         AbsoluteDateColumn("last_visit", label=_("Laatste bezoek")),
-        Column("hours", label=_("Uren"), accessor="admin_hours"),
-        Column("branch", label=_("Afdeling")),
+        PlainColumn("hours", label=_("Uren"), accessor="admin_hours"),
+        PlainColumn("branch", label=_("Afdeling")),
     ]
     # Figures only; the family's details never go into an export.
     list_export = [

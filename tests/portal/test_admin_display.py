@@ -92,3 +92,21 @@ def test_no_admin_listing_shows_a_yes_no_field_as_true_or_false():
             if isinstance(fields.get(column), models.BooleanField):
                 offenders.append(f"{viewset.model.__name__}.{column}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("value", [None, "", "3512 AB", 1234, "<b>Utrecht</b>", 0])
+def test_a_plain_column_writes_the_cell_wagtails_template_writes(value):
+    """PlainColumn skips the cell template for speed (bench/bench_scale.py); what it
+    writes must not change: the same value, escaped the same, "-" for nothing."""
+    from types import SimpleNamespace
+
+    from wagtail.admin.ui.tables import Column
+
+    from portal.admin_tables import PlainColumn
+
+    row = SimpleNamespace(field=value)
+    context = {"row": None, "table": None}
+    for classname in ("", "w-col"):
+        plain = PlainColumn("field", classname=classname).render_cell_html(row, context)
+        templated = Column("field", classname=classname).render_cell_html(row, context)
+        assert re.sub(r"\s+", "", plain) == re.sub(r"\s+", "", str(templated))
