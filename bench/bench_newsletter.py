@@ -230,7 +230,9 @@ def main() -> bool:
             "newsletter sending",
             portal_rate,
             raw_rate,
-            goal=0.8,
+            # Issue 5 asked 0.8 without the DATA mark; issue 17 added the mark (one
+            # more committed write per message, flushed on PostgreSQL) and asks 0.4.
+            goal=0.4,
             unit=" msg/s",
             details={
                 "recipients": RECIPIENTS,
