@@ -9,9 +9,9 @@ ClusterableModel, expensive to construct) and a Permission for every row cost 20
 request there (bench/bench_scale.py, docs/scale.md), and leaving the covered rows out in
 SQL (an anti-join, quadratic in the rows) 15 ms.
 
-So the rows are read as plain values, the covered ones are left out here, and each page
-and permission is built once and shared by its rows (a page holds three or more rights):
-three small queries, about a third of the time.
+So the rows are read as plain values, the covered ones are left out here, each page and
+permission is built once and shared by its rows (a page holds three or more rights),
+and a row is a plain object, not a model instance: three small queries.
 
 A row is covered when the user holds the same permission on an ancestor of its page
 (through any group): a permission on a page grants the same on every page below it, and
@@ -22,6 +22,8 @@ their descendants, so such a row adds nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Permission
 from wagtail.models import GroupPagePermission, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -31,26 +33,42 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 _PAGE_FIELDS = ("id", "path", "depth", "numchild", "content_type_id", "locale_id", "owner_id")
 
 
-def get_all_permissions_for_user(self, user) -> list[GroupPagePermission]:
+@dataclass(frozen=True, eq=False, slots=True)
+class PagePermissionRow:
+    """One of the user's page permissions, as Wagtail's checks read it (`page`,
+    `page_id`, `permission.codename`). Wagtail's permission policies may hold "custom
+    permission objects defined by the policy, which are not necessarily model
+    instances" (`BasePermissionPolicy.get_all_permissions_for_user`); a plain object
+    costs a fraction of a GroupPagePermission with its two related objects set."""
+
+    pk: int
+    group_id: int
+    page_id: int
+    permission_id: int
+    page: Page
+    permission: Permission
+
+
+def get_all_permissions_for_user(self, user) -> list[PagePermissionRow]:
     if not user.is_active or user.is_anonymous or user.is_superuser:
         return []
-    queryset = GroupPagePermission.objects.filter(group__user=user)
-    rows = list(queryset.values_list("pk", "group_id", "page_id", "permission_id", "page__path"))
+    rows = list(
+        GroupPagePermission.objects.filter(group__user=user).values_list(
+            "pk", "group_id", "page_id", "permission_id", "page__path"
+        )
+    )
     held = {(permission_id, path) for _, _, _, permission_id, path in rows}
     kept = [row for row in rows if not _covered(row[3], row[4], held)]
     pages = Page.objects.only(*_PAGE_FIELDS).in_bulk({row[2] for row in kept})
     permissions = Permission.objects.select_related("content_type").in_bulk(
         {row[3] for row in kept}
     )
-    result = []
-    for pk, group_id, page_id, permission_id, _ in kept:
-        perm = GroupPagePermission(
-            pk=pk, group_id=group_id, page_id=page_id, permission_id=permission_id
+    return [
+        PagePermissionRow(
+            pk, group_id, page_id, permission_id, pages[page_id], permissions[permission_id]
         )
-        perm._state.adding, perm._state.db = False, queryset.db
-        perm.page, perm.permission = pages[page_id], permissions[permission_id]
-        result.append(perm)
-    return result
+        for pk, group_id, page_id, permission_id, _ in kept
+    ]
 
 
 def _covered(permission_id: int, path: str, held: set[tuple[int, str]]) -> bool:
