@@ -41,6 +41,12 @@ class BranchScopedPermissionPolicy(ModelPermissionPolicy):
         _check_single_valued(model, branch_field)
 
     def filter_visible(self, user, queryset: QuerySet) -> QuerySet:
+        from portal.permissions import is_national_staff
+
+        if getattr(user, "is_authenticated", False) and is_national_staff(user):
+            # Every branch: "has a branch" says the same as "in every branch" (foreign
+            # keys hold), without a join over all branches in every national list.
+            return queryset.filter(**{f"{self.branch_field}__isnull": False})
         return queryset.filter(**{f"{self.branch_field}__in": Branch.objects.coordinated_by(user)})
 
     def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
