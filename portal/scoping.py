@@ -21,6 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_tables import RowButtonsOnceMixin
 from portal.models import Branch
 
 
@@ -117,7 +118,7 @@ _OBJECT_VIEWS = (
 def _scope_view_classes(viewset) -> None:
     viewset.index_view_class = type(
         f"Scoped{viewset.index_view_class.__name__}",
-        (_ScopedIndexMixin, viewset.index_view_class),
+        (_ScopedIndexMixin, RowButtonsOnceMixin, viewset.index_view_class),
         {},
     )
     for attribute in _OBJECT_VIEWS:
