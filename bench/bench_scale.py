@@ -40,9 +40,10 @@ from bench.common import BASE_DIR, PG_URL, PYTHON, RESULTS, _env, _psql, manage,
 GOAL = 0.67
 REPEATS = int(os.environ.get("BENCH_SCALE_REPEATS", "5"))
 # One measuring process per size and round; a screen's best over all of them counts.
-# Each process has its own speed: on a quiet machine the same screen measured 55 ms in
-# one process and 77 ms in the next, the same in every request of each (2026-12-06), so
-# more processes, not more requests, are what make the figure steady.
+# Each process has its own speed: the same screen measured 55 ms in one process and
+# 77 ms in the next, steadily within each (2026-12-06; most of that went away with the
+# page permission rows as plain objects, docs/scale.md), so more processes, not more
+# requests, are what make the figure steady.
 ROUNDS = int(os.environ.get("BENCH_SCALE_ROUNDS", "4"))
 # A panel that shows rows only once there are some costs one query more than an empty
 # one: a constant, not growth. A coordinator's admin home has four such panels that are
