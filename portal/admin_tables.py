@@ -11,6 +11,7 @@ of `portal.widgets.PlainSelect`.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 
 from django.template.defaultfilters import date as date_filter
@@ -122,15 +123,29 @@ class _RowButtons:
         return html
 
 
+@functools.total_ordering
 class _RenderedButton:
-    """What Wagtail's `{% component %}` needs of a button: `show` and `render_html`."""
+    """What Wagtail's listing needs of a row button: `show`, `render_html` for
+    `{% component %}`, and its order among the row's buttons (`ButtonsColumnMixin`
+    sorts them by priority and label, as `BaseButton` compares)."""
 
     def __init__(self, rows: _RowButtons, button, shape):
         self.rows, self.button, self.shape = rows, button, shape
+        self.priority, self.label = button.priority, button.label
 
     @property
     def show(self):
         return self.button.show
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __lt__(self, other):
+        if not hasattr(other, "priority") or not hasattr(other, "label"):
+            return NotImplemented
+        return (self.priority, self.label) < (other.priority, other.label)
 
     def render_html(self, parent_context=None):
         return self.rows.render(self.button, self.shape, parent_context or {})

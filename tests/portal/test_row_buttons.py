@@ -82,3 +82,14 @@ def test_a_value_a_template_changes_is_rendered_by_wagtail(monkeypatch):
     monkeypatch.setattr(Button, "render_html", lambda self, context=None: "<a>kort</a>")
     assert first.render_html({}) == "<a>kort</a>"
     assert next(iter(rows.skeletons.values())) is None
+
+
+def test_a_rows_buttons_keep_wagtails_order_among_themselves_and_unwrapped_ones():
+    """Wagtail sorts a row's buttons by priority and label (ButtonsColumnMixin)."""
+    from wagtail.admin.widgets.button import Button, HeaderButton
+
+    rows = _RowButtons()
+    late, early = Button("Later", url="/b/", priority=30), Button("Eerst", url="/a/", priority=10)
+    left_to_wagtail = HeaderButton("Midden", url="/m/", priority=20)
+    buttons = [rows.wrap(late), left_to_wagtail, rows.wrap(early)]
+    assert [button.label for button in sorted(buttons)] == ["Eerst", "Midden", "Later"]
