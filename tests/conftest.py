@@ -145,6 +145,22 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _vobject_time_zones_restored():
+    """vobject keeps every VTIMEZONE it reads in a process-wide map by TZID. A feed's
+    Europe/Amsterdam covers only the feed's window; left registered, it would be used
+    for other tests' calendars of other years (and lose their summer time). Every test
+    that reads a calendar with vobject (agenda, screening, courses) needs this, so it
+    is here, not in one folder's conftest."""
+    import vobject.icalendar
+
+    zones = vobject.icalendar.__dict__["__tzidMap"]
+    saved = dict(zones)
+    yield
+    zones.clear()
+    zones.update(saved)
+
+
 @pytest.fixture
 def branch(db):
     return BranchFactory(name="Home-Start Utrecht", slug="utrecht", ranges=[(3500, 3585)])

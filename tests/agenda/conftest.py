@@ -39,20 +39,6 @@ def fake_course_provider(*, volunteer_id=None, branch_ids=None, start, end):
 
 
 @pytest.fixture(autouse=True)
-def _vobject_time_zones_restored():
-    """vobject keeps every VTIMEZONE it reads in a process-wide map by TZID. A feed's
-    Europe/Amsterdam covers only the feed's window; left registered, it would be used
-    for other tests' calendars of other years (and lose their summer time)."""
-    import vobject.icalendar
-
-    zones = vobject.icalendar.__dict__["__tzidMap"]
-    saved = dict(zones)
-    yield
-    zones.clear()
-    zones.update(saved)
-
-
-@pytest.fixture(autouse=True)
 def only_intervision_providers(monkeypatch):
     """The agenda as intervision feeds it; other parts' providers test themselves."""
     from intervision.agenda import intervision_agenda, theme_meeting_agenda
