@@ -110,3 +110,69 @@ def test_a_plain_column_writes_the_cell_wagtails_template_writes(value):
         plain = PlainColumn("field", classname=classname).render_cell_html(row, context)
         templated = Column("field", classname=classname).render_cell_html(row, context)
         assert re.sub(r"\s+", "", plain) == re.sub(r"\s+", "", str(templated))
+
+
+TITLE_CASES = [
+    # (value, classname, link url, link attrs, link classname, title id, label id)
+    ("Anna de Vries", "", "/admin/portal_volunteer/edit/1/", {}, None, None, None),
+    ("<b>Bo</b> & Zn", "w-col", "/admin/x/?a=1&b=2", {"data-x": 'say "hi"'}, "lnk", "t_1", None),
+    ("O'Brien", "", None, {}, None, "snippet_2_title", "row-2"),
+    ("", "", None, {}, None, None, None),
+    (None, "c", "/a/", {"hidden": True, "data-off": False, "data-n": 3}, None, None, None),
+]
+
+
+@pytest.mark.parametrize("case", TITLE_CASES)
+@pytest.mark.parametrize("with_buttons", [False, True])
+def test_a_plain_title_column_writes_the_cell_wagtails_template_writes(case, with_buttons):
+    """PlainTitleColumn skips title_cell.html for speed (bench/bench_scale.py); the
+    cell must be the same HTML: link, label, title id, attributes and buttons."""
+    from types import SimpleNamespace
+
+    from django.test.html import parse_html
+    from wagtail.admin.ui.tables import ButtonsColumnMixin, TitleColumn
+    from wagtail.admin.widgets.button import Button, ButtonWithDropdown
+
+    from portal.admin_tables import PlainTitleColumn
+
+    value, classname, url, attrs, link_classname, title_id, label_id = case
+    buttons = []
+    if with_buttons:
+        buttons = [
+            Button("Wijzig <naam>", url="/e/?x=1&y=2", priority=20),
+            Button("Verborgen", url="/h/", priority=5, attrs={"hidden": True}),
+            ButtonWithDropdown(
+                buttons=[Button("Verwijder", url="/d/")],
+                label="Meer",
+                attrs={"aria-label": 'Meer opties voor "Bo"'},
+            ),
+        ]
+        buttons[1].show = False
+
+    def column(base):
+        cls = type("C", (ButtonsColumnMixin, base), {"get_buttons": lambda *a: buttons})
+        return cls(
+            "name",
+            classname=classname,
+            get_url=lambda row: url,
+            link_attrs=attrs,
+            link_classname=link_classname,
+            get_title_id=(lambda row: title_id) if title_id else None,
+            get_label_id=(lambda row: label_id) if label_id else None,
+        )
+
+    row = SimpleNamespace(name=value, pk=1)
+    context = {"row": None, "table": None}
+    plain = column(PlainTitleColumn).render_cell_html(row, context)
+    templated = column(TitleColumn).render_cell_html(row, context)
+    assert parse_html(str(plain)) == parse_html(str(templated))
+
+
+@pytest.mark.parametrize("path", ["/admin/portal_volunteer/", "/admin/intervision_group/"])
+def test_the_listings_name_column_is_the_plain_title_column(client_for, volunteer, path):
+    from portal.admin_tables import PlainTitleColumn
+
+    response = client_for("coordinator").get(path)
+    assert response.status_code == 200
+    first = next(iter(response.context["table"].columns.values()))
+    assert isinstance(first, PlainTitleColumn)
