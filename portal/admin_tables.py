@@ -15,11 +15,13 @@ import functools
 import re
 
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from wagtail.admin.ui.tables import Column, TitleColumn
+
+from portal.widgets import attrs_html
 
 
 def _cell(column: Column, content) -> SafeString:
@@ -76,7 +78,7 @@ class PlainTitleColumn(TitleColumn):
         if context["title_id"]:
             title = format_html('<span id="{}">{}</span>', context["title_id"], title)
         if context["link_url"]:
-            title = format_html("<a{}>{}</a>", _attrs(context["link_attrs"]), title)
+            title = format_html("<a{}>{}</a>", mark_safe(attrs_html(context["link_attrs"])), title)
         elif context["label_id"]:
             title = format_html('<label for="{}">{}</label>', context["label_id"], title)
         buttons = ""
@@ -90,20 +92,6 @@ class PlainTitleColumn(TitleColumn):
         return format_html(
             '<td class="{}"><div class="title-wrapper">{}</div>{}</td>', classname, title, buttons
         )
-
-
-def _attrs(attrs: dict) -> SafeString:
-    """wagtailadmin/shared/attrs.html: ` name="value"`, a bare name for True, nothing for
-    False; every value as text (`stringformat:'s'`), escaped even when marked safe."""
-    return mark_safe(
-        "".join(
-            f" {conditional_escape(name)}"
-            if value is True
-            else f' {conditional_escape(name)}="{escape(value)}"'
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
 
 
 class RowButtonsOnceMixin:

@@ -67,8 +67,9 @@ def _stringformat(value) -> str:
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
 
 
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html."""
+def attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html (and Wagtail's wagtailadmin/shared/attrs.html, the
+    same template text): ` name="value"`, a bare name for True, nothing for False."""
     return "".join(
         f" {_text(name)}" if value is True else f' {_text(name)}="{_stringformat(value)}"'
         for name, value in attrs.items()
@@ -94,7 +95,7 @@ class PlainSelect(forms.Select):
         if self.template_name != forms.Select.template_name:
             return super().render(name, value, attrs, renderer)
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{_text(widget["name"])}"{attrs_html(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{_text(group_name)}">')
@@ -103,7 +104,7 @@ class PlainSelect(forms.Select):
                     return super().render(name, value, attrs, renderer)
                 parts.append(
                     f'\n  <option value="{_stringformat(option["value"])}"'
-                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
+                    f"{attrs_html(option['attrs'])}>{_text(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils.safestring import mark_safe
 
 from support.referrals.models import Referral
 from tests.portal.test_admin_volunteers import edit_url, form_data
@@ -116,6 +117,7 @@ TITLE_CASES = [
     # (value, classname, link url, link attrs, link classname, title id, label id)
     ("Anna de Vries", "", "/admin/portal_volunteer/edit/1/", {}, None, None, None),
     ("<b>Bo</b> & Zn", "w-col", "/admin/x/?a=1&b=2", {"data-x": 'say "hi"'}, "lnk", "t_1", None),
+    (mark_safe("<i>Cy</i>"), "", "/c/", {"data-safe": mark_safe("a&amp;b")}, None, None, None),
     ("O'Brien", "", None, {}, None, "snippet_2_title", "row-2"),
     ("", "", None, {}, None, None, None),
     (None, "c", "/a/", {"hidden": True, "data-off": False, "data-n": 3}, None, None, None),
