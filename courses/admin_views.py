@@ -221,13 +221,15 @@ class AttendanceGridForm(forms.Form):
         held = [s for s in sessions if not s.is_cancelled and s.date <= today]
         # Each session's date and each participant's name written once, not per cell.
         dates = {session.pk: date_format(session.date, "l j F") for session in held}
+        # And the choices' labels translated once, not in every select.
+        choices = [(value, str(label)) for value, label in self.CHOICES]
         for enrolment in enrolments:
             full_name = enrolment.volunteer.full_name
             for session in held:
                 name = f"a-{enrolment.pk}-{session.pk}"
                 current = attendance.get((enrolment.pk, session.pk))
                 self.fields[name] = forms.ChoiceField(
-                    choices=self.CHOICES,
+                    choices=choices,
                     required=False,
                     label=_("%(name)s, %(date)s") % {"name": full_name, "date": dates[session.pk]},
                     initial=current.status if current else "",

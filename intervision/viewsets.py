@@ -65,6 +65,7 @@ from portal.errors import ServiceError
 from portal.models import Branch, User, Volunteer
 from portal.permissions import is_national_staff
 from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
+from portal.widgets import PlainCheckboxSelectMultiple
 
 
 def _branches_of_request(request):
@@ -250,7 +251,7 @@ class IntervisionGroupViewSet(BranchScopedModelViewSet):
                 heading=_("Groep"),
             ),
             GroupSessionsPanel(heading=_("Bijeenkomsten")),
-            FieldPanel("members", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("members", widget=PlainCheckboxSelectMultiple),
             InlinePanel(
                 "series",
                 heading=_("Planning"),
@@ -737,7 +738,7 @@ class ThemeMeetingViewSet(BranchScopedModelViewSet):
                 [
                     FieldPanel("branch", widget=forms.Select),
                     FieldPanel("open_to_all_branches"),
-                    FieldPanel("open_to_branches", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("open_to_branches", widget=PlainCheckboxSelectMultiple),
                 ],
                 heading=_("Voor wie"),
             ),

@@ -31,6 +31,7 @@ from newsletter.blocks import NewsletterStreamBlock
 from portal.errors import ServiceError
 from portal.models import Branch, VolunteerStatus
 from portal.pages.models import BasePage
+from portal.widgets import PlainCheckboxSelectMultiple
 
 
 class Audience(models.TextChoices):
@@ -307,7 +308,7 @@ class NewsletterPage(BasePage):
         MultiFieldPanel(
             [
                 FieldPanel("audience", widget=forms.RadioSelect),
-                FieldPanel("branches", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("branches", widget=PlainCheckboxSelectMultiple),
                 FieldPanel("volunteer_statuses"),
             ],
             heading=_("Ontvangers"),

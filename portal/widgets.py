@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 
@@ -55,6 +55,9 @@ class AvailabilityGridWidget(forms.CheckboxSelectMultiple):
 
 def _text(value) -> str:
     """`{{ value }}` as Django's template engine writes it (localized, escaped)."""
+    if type(value) is str:
+        # Most values are: localizing a string leaves it as it is.
+        return escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -63,6 +66,8 @@ def _text(value) -> str:
 
 def _stringformat(value) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe value safe."""
+    if type(value) is str:
+        return escape(value)
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
 
@@ -110,3 +115,59 @@ class PlainSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
+
+
+class PlainCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Django's list of checkboxes, written out in Python like `PlainSelect`.
+
+    Each checkbox went through three templates of its own (the option, its input, its
+    attributes): about 0.1 ms a checkbox. The intervision group's members are one per
+    volunteer of the branch, a hundred at national size (bench/bench_scale.py,
+    docs/scale.md). The same HTML, byte for byte, from Django's own context; a subclass
+    or option with a template of its own goes through the templates as before.
+    `tests/portal/test_widgets.py` compares the two.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        django_own = forms.CheckboxSelectMultiple
+        if (self.template_name, self.option_template_name) != (
+            django_own.template_name,
+            django_own.option_template_name,
+        ):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        # django/forms/widgets/multiple_input.html, each option through checkbox_option,
+        # input_option and input.html (each file ends in a newline, which stays in).
+        own = widget["attrs"]
+        parts = ["<div"]
+        if own.get("id"):
+            parts.append(f' id="{_text(own["id"])}"')
+        if own.get("class"):
+            parts.append(f' class="{_text(own["class"])}"')
+        parts.append(">")
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f"\n  <div><label>{_text(group_name)}</label>")
+            for option in group_choices:
+                if option["template_name"] != django_own.option_template_name:
+                    return super().render(name, value, attrs, renderer)
+                parts.append("<div>\n    ")
+                parts.append(_checkbox_html(option))
+                parts.append("</div>")
+            if group_name:
+                parts.append("\n  </div>")
+        parts.append("\n</div>")
+        return mark_safe("".join(parts))
+
+
+def _checkbox_html(option: dict) -> str:
+    """django/forms/widgets/input_option.html with its input.html, and the newlines."""
+    html = f'<input type="{_text(option["type"])}" name="{_text(option["name"])}"'
+    if option["value"] is not None:
+        html += f' value="{_stringformat(option["value"])}"'
+    html += f"{attrs_html(option['attrs'])}>\n"
+    if option["wrap_label"]:
+        label_for = option["attrs"].get("id")
+        label_for = f' for="{_text(label_for)}"' if label_for else ""
+        html = f"<label{label_for}>{html} {_text(option['label'])}</label>"
+    return html + "\n\n"

@@ -80,3 +80,34 @@ def test_the_branch_filter_uses_it(rf, admin_user):
     )
     assert str(field.as_widget()) == expected
     assert "Zeist &amp; &lt;omstreken&gt;" in expected
+
+
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", [None, "", "present", 3, ["x", "z"], ["a<b", "safe", "1.5"]])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_same_html_as_djangos_checkboxes(attrs, value, language):
+    from portal.widgets import PlainCheckboxSelectMultiple
+
+    with override(language):
+        expected = forms.CheckboxSelectMultiple(choices=CHOICES, attrs={"title": "t"}).render(
+            "m", value, attrs
+        )
+        written = PlainCheckboxSelectMultiple(choices=CHOICES, attrs={"title": "t"}).render(
+            "m", value, attrs
+        )
+    assert written == expected
+
+
+def test_checkboxes_with_templates_of_their_own_go_through_them():
+    from portal.widgets import PlainCheckboxSelectMultiple
+
+    class Own(PlainCheckboxSelectMultiple):
+        option_template_name = "django/forms/widgets/attrs.html"
+
+    class DjangoOwn(forms.CheckboxSelectMultiple):
+        option_template_name = "django/forms/widgets/attrs.html"
+
+    assert Own(choices=CHOICES).render("o", ["x"]) == DjangoOwn(choices=CHOICES).render("o", ["x"])
+    assert PlainCheckboxSelectMultiple().render("e", None) == forms.CheckboxSelectMultiple().render(
+        "e", None
+    )
