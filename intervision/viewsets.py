@@ -59,7 +59,7 @@ from intervision.services import (
     regenerate_sessions,
     reinstate_session,
 )
-from portal.admin_tables import AbsoluteDateColumn, PlainColumn, YesNoColumn
+from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn, YesNoColumn
 from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
 from portal.models import Branch, User, Volunteer
@@ -566,7 +566,7 @@ class IntervisionSessionViewSet(BranchScopedModelViewSet):
     list_display = [
         PlainColumn("start", label=_("Bijeenkomst")),  # replaced by the index view's title column
         PlainColumn("group", label=_("Groep")),
-        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        ChoiceColumn("status", label=_("Status")),
         YesNoColumn("moved", label=_("Verplaatst")),
         PlainColumn("yes", label=_("Komen"), accessor="yes"),
         PlainColumn("no", label=_("Komen niet"), accessor="no"),

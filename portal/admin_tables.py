@@ -15,10 +15,11 @@ import functools
 import re
 
 from django.template.defaultfilters import date as date_filter
+from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from wagtail.admin.ui.tables import Column, TitleColumn
 
 from portal.widgets import attrs_html
@@ -38,6 +39,30 @@ class PlainColumn(Column):
     def render_cell_html(self, instance, parent_context):
         value = self.get_cell_context_data(instance, parent_context)["value"]
         return _cell(self, "" if value is None else value)
+
+
+class ChoiceColumn(PlainColumn):
+    """A field with choices, shown by its label as `get_<field>_display()` shows it,
+    sorted by the field. The labels are translated once per model and language, not on
+    every row: `get_<field>_display()` builds the choices and looks the label up in the
+    translation catalogues each time, about 0.1 ms a row (docs/scale.md)."""
+
+    def __init__(self, name, **kwargs):
+        kwargs.setdefault("sort_key", name)
+        super().__init__(name, **kwargs)
+        self._labels: dict[tuple, dict] = {}
+
+    def get_value(self, instance):
+        value = getattr(instance, self.name)
+        key = (type(instance), get_language())
+        labels = self._labels.get(key)
+        if labels is None:
+            field = instance._meta.get_field(self.name)
+            labels = {
+                choice: force_str(label, strings_only=True) for choice, label in field.flatchoices
+            }
+            self._labels[key] = labels
+        return labels.get(value, value)
 
 
 class YesNoColumn(Column):

@@ -17,7 +17,7 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.mixins import Echo
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.admin_tables import AbsoluteDateColumn, PlainColumn
+from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
 from portal.models import (
@@ -243,7 +243,7 @@ class VolunteerViewSet(BranchScopedModelViewSet):
     list_display = [
         PlainColumn("full_name", label=_("Naam"), accessor="full_name"),
         PlainColumn("branch", label=_("Afdeling")),
-        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        ChoiceColumn("status", label=_("Status")),
         AbsoluteDateColumn("status_changed_at", label=_("Sinds"), sort_key="status_changed_at"),
         PlainColumn("postcode", label=_("Postcode")),
     ]

@@ -25,7 +25,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
-from portal.admin_tables import AbsoluteDateColumn, PlainColumn
+from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.scoping import BranchScopedModelViewSet
@@ -349,8 +349,8 @@ class MatchViewSet(BranchScopedModelViewSet):
     list_display = [
         "reference",
         PlainColumn("volunteer", label=_("Vrijwilliger"), accessor="volunteer_label"),
-        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        PlainColumn("programme", label=_("Programma"), accessor="get_programme_display"),
+        ChoiceColumn("status", label=_("Status")),
+        ChoiceColumn("programme", label=_("Programma"), sort_key=None),
         AbsoluteDateColumn("started_on", label=_("Gestart"), sort_key="started_on"),
         PlainColumn("weeks", label=_("Weken"), accessor="admin_weeks_running"),
         AbsoluteDateColumn("last_visit", label=_("Laatste bezoek")),

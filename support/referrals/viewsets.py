@@ -22,7 +22,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
-from portal.admin_tables import AbsoluteDateColumn, PlainColumn
+from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.models import Branch
 from portal.permissions import is_national_staff
@@ -243,11 +243,11 @@ class ReferralViewSet(BranchScopedModelViewSet):
         AbsoluteDateColumn(
             "received_at", label=_("Ontvangen"), sort_key="received_at", with_time=True
         ),
-        PlainColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        ChoiceColumn("status", label=_("Status")),
         PlainColumn("branch", label=_("Afdeling")),
         PlainColumn("family_label", label=_("Gezin"), accessor="family_label"),
         PlainColumn("municipality", label=_("Gemeente"), sort_key="municipality"),
-        PlainColumn("kind", label=_("Aangemeld"), accessor="get_kind_display"),
+        ChoiceColumn("kind", label=_("Aangemeld"), sort_key=None),
     ]
     edit_handler = ObjectList(
         [

@@ -178,3 +178,22 @@ def test_the_listings_name_column_is_the_plain_title_column(client_for, voluntee
     assert response.status_code == 200
     first = next(iter(response.context["table"].columns.values()))
     assert isinstance(first, PlainTitleColumn)
+
+
+def test_a_choice_column_shows_what_get_display_shows():
+    """ChoiceColumn translates the labels once (bench/bench_scale.py); what a row shows
+    must be `get_status_display()`'s, in the reader's language (one column serves both),
+    also for a value that is not one of the choices."""
+    from django.utils.translation import override
+
+    from portal.admin_tables import ChoiceColumn
+    from portal.models import Volunteer, VolunteerStatus
+
+    column = ChoiceColumn("status", label="Status")
+    for language in ("nl", "en", "nl"):
+        for value in [*VolunteerStatus.values, "onbekend", ""]:
+            volunteer = Volunteer(status=value)
+            with override(language):
+                assert column.get_value(volunteer) == volunteer.get_status_display()
+    assert column.get_value(Volunteer(status="active")) in ("actief", "active")
+    assert column.sort_key == "status"
