@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.mixins import Echo
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+import portal.lookups  # noqa: F401  (registers `any_of`)
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
@@ -182,10 +183,11 @@ class VolunteerIndexView(IndexView):
         accounts = User.objects.filter(
             Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
         )
-        by_account = Volunteer.objects.filter(user__in=accounts.values("pk"))
+        # `any_of`, not `in`: looked up along the indexes on PostgreSQL (portal.lookups).
+        by_account = Volunteer.objects.filter(user__any_of=accounts.values("pk"))
         by_address = Volunteer.objects.filter(Q(postcode__icontains=term) | Q(city__icontains=term))
         matches = by_account.order_by().values("pk").union(by_address.order_by().values("pk"))
-        return queryset.filter(pk__in=matches)
+        return queryset.filter(pk__any_of=matches)
 
     def get(self, request, *args, **kwargs):
         if self.is_export:
