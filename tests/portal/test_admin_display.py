@@ -197,3 +197,34 @@ def test_a_choice_column_shows_what_get_display_shows():
                 assert column.get_value(volunteer) == volunteer.get_status_display()
     assert column.get_value(Volunteer(status="active")) in ("actief", "active")
     assert column.sort_key == "status"
+
+
+SUMMER_TIME_STARTS = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("UTC"))
+NEW_YEARS_EVE = datetime.datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("value", "with_time"),
+    [
+        (datetime.date(2026, 12, 5), False),
+        (SUMMER_TIME_STARTS, False),
+        (SUMMER_TIME_STARTS, True),
+        (NEW_YEARS_EVE, False),  # already the next day in Amsterdam
+        (NEW_YEARS_EVE, True),
+    ],
+)
+def test_an_absolute_date_says_what_the_date_filter_says(value, with_time):
+    """AbsoluteDateColumn writes the machine-readable date without the date filter."""
+    from types import SimpleNamespace
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.timezone import template_localtime
+
+    from portal.admin_tables import AbsoluteDateColumn
+
+    cell = AbsoluteDateColumn("at", with_time=with_time).render_cell_html(
+        SimpleNamespace(at=value), {"row": None, "table": None}
+    )
+    local = template_localtime(value)
+    expected = date_filter(local, "c" if with_time else "Y-m-d")
+    assert f'datetime="{expected}"' in cell
