@@ -67,7 +67,8 @@ class PortalConfig(AppConfig):
             dispatch_uid="portal-branch-coordinators",
         )
 
-        from portal import dashboard, db, page_permissions
+        # Importing `lookups` registers `__any_of` on every field (portal/lookups.py).
+        from portal import dashboard, db, lookups, page_permissions  # noqa: F401
 
         # 503 instead of 500 when the connection pool is full; no pool shared over a fork.
         db.install()

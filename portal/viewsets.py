@@ -17,7 +17,6 @@ from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.mixins import Echo
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-import portal.lookups  # noqa: F401  (registers `any_of`)
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
