@@ -18,7 +18,11 @@ from portal.models import Branch
 from tests.portal.test_health import DATABASE_CACHE
 from tests.services import wait_until
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.cluster,
+    pytest.mark.django_db(transaction=True),
+]
 
 TASKS = 120
 FUNC = "tests.portal.cluster_tasks.create_branch"
