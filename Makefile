@@ -17,8 +17,10 @@ run: setup
 	$(PY) manage.py set_site_address
 	$(PY) manage.py run_portal $(ADDR)
 
+# Three workers on two cores: one takes every test that starts a real django-q2 cluster,
+# which mostly wait for the cluster; the other two keep the cores busy (tests/conftest.py).
 test: install
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 3 --dist loadgroup $(PYTEST_ARGS)
 
 install: $(STAMP)
 

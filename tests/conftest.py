@@ -43,30 +43,86 @@ settings.register_profile(
 settings.load_profile("default")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DB_BLOCKER = pytest.StashKey()
 
 
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrated data (site, home page, groups).
+    """Three rules for the whole suite, in one place rather than in every part's tests.
 
-    A transactional test empties the database afterwards. Without serialized rollback
-    Django then re-runs post_migrate, which recreates the role groups but not the site
-    or home page, so the next test would find a half-built database. One rule here
-    instead of a workaround in every part's tests.
+    1. Every transactional test restores the migrated data (site, home page, groups). A
+       transactional test empties the database afterwards; without serialized rollback
+       Django then re-runs post_migrate, which recreates the role groups but not the site
+       or home page, and the next test would find a half-built database.
+    2. Every test that starts a real django-q2 cluster runs on one worker, one after the
+       other (`--dist loadgroup`, three workers on two cores: Makefile). Those tests
+       mostly wait, for a scheduler round or a relay; the two other workers keep both
+       cores busy meanwhile. Side by side on two workers they left the cores idle for
+       minutes, and the timing checks among them measured each other's load.
+    3. The browser tests start first among the rest: long ones last left one worker
+       running while the other had finished. A worker that goes on from transactional
+       tests to tests in a transaction gets the migrated data back first
+       (`pytest_runtest_teardown`).
     """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or not marker.kwargs.get("transaction"):
-            continue
-        if "serialized_rollback" in marker.kwargs:
-            continue
+    # pytest-django has put the tests in Django's order; a stable sort keeps it otherwise.
+    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1)
+
+
+def pytest_itemcollected(item):
+    """Rules 1 and 2 of `pytest_collection_modifyitems`, as each test is collected:
+    pytest-xdist reads the groups in its own modifyitems, which may run before ours."""
+    if item.get_closest_marker("cluster") or "q_cluster" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.cluster)
+        item.add_marker(pytest.mark.xdist_group("cluster"))
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
         item.add_marker(
             pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
             append=False,
         )
 
 
+def _empties_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+def _runs_in_a_rolled_back_transaction(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and not marker.kwargs.get("transaction")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test the database stays empty until the next transactional
+    test restores it. Django's own runner relies on running every test in a transaction
+    before those; here the cluster and browser tests come first, and a worker goes on
+    from them to tests in a transaction, which would find no site, groups or home page:
+    the data is restored for those, once per change of kind."""
+    result = yield
+    if (
+        nextitem is not None
+        and _empties_the_database(item)
+        and _runs_in_a_rolled_back_transaction(nextitem)
+    ):
+        _restore_migrated_data(item.config)
+    return result
+
+
+def _restore_migrated_data(config: pytest.Config) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    with config.stash[DB_BLOCKER].unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is not None:
+                connection.creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
-def serialized_contents_for_every_context(django_db_setup):
+def serialized_contents_for_every_context(django_db_setup, django_db_blocker, request):
     """Serialized rollback must restore the migrated data in browser tests too.
 
     Django keeps the snapshot on the connection object that set the database up. Django's
@@ -82,6 +138,8 @@ def serialized_contents_for_every_context(django_db_setup):
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
+    # For `_restore_migrated_data`, which runs between tests, where access is blocked.
+    request.config.stash[DB_BLOCKER] = django_db_blocker
 
 
 @pytest.fixture(autouse=True)
@@ -107,11 +165,11 @@ def _grouped_by_xdist(item) -> bool:
 
     pytest-xdist groups them by a suffix it writes into each node id. With pytest 9.2 that
     write is silently lost (pytest-dev/pytest-xdist#1386): the cluster tests then ran on
-    both workers at once, each about twice as slow, and the timing assertions among them
-    measured the other worker's load. Such a run fails instead.
+    both workers at once, and no worker was left to keep the cores busy while they wait
+    for their clusters. Such a run fails instead.
     """
     if not getattr(item.config.option, "loadgroup", False):
-        return True  # not a worker of `--dist loadgroup`: nothing runs beside it
+        return True  # not a worker of `--dist loadgroup`
     return "@" in item.nodeid
 
 

@@ -145,7 +145,6 @@ def test_reminder_schedule_is_created_by_the_migration():
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_reminders_through_the_cluster_are_sent_once_across_a_restart(
     q_cluster, smtp_server, branch

@@ -47,7 +47,6 @@ class Clusters:
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("kill_at", [0.1, 0.5, 0.9], ids=["early", "middle", "late"])
 def test_killed_cluster_resumes_and_everyone_gets_exactly_one(
@@ -92,7 +91,6 @@ def test_killed_cluster_resumes_and_everyone_gets_exactly_one(
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_killed_between_claim_and_data_is_sent_after_resume(
     q_cluster, smtp_server, settings, branch, staff

@@ -23,7 +23,6 @@ from tests.services import wait_until
 
 pytestmark = [
     pytest.mark.cluster,
-    pytest.mark.xdist_group("cluster"),
     pytest.mark.django_db(transaction=True),
 ]
 

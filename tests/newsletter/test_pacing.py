@@ -158,7 +158,6 @@ def test_a_batch_sends_what_the_bucket_allows_and_is_released_until_it_refills(
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_two_newsletter_clusters_share_the_relays_rate(
     q_cluster, smtp_server, settings, branch, staff
@@ -243,7 +242,6 @@ def test_a_paced_batch_is_held_back_in_the_broker_until_the_rate_allows_a_group(
 
 @orm_broker_only
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_a_per_second_rate_is_met_closely_not_once_per_scheduler_round(
     q_cluster, smtp_server, settings, branch, staff

@@ -54,7 +54,6 @@ def test_wagtail_tasks_are_handed_to_django_q2_after_commit(django_capture_on_co
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_cluster_runs_tasks_and_wagtail_hand_over(q_cluster):
     cluster = q_cluster()
@@ -74,7 +73,6 @@ def test_cluster_runs_tasks_and_wagtail_hand_over(q_cluster):
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_a_task_that_hangs_is_stopped_and_not_retried_forever(q_cluster):
     cluster = q_cluster(Q_TIMEOUT="2", Q_RETRY="4")
@@ -113,7 +111,6 @@ def test_missed_schedules_run_once_after_downtime():
 
 
 @pytest.mark.cluster
-@pytest.mark.xdist_group("cluster")
 @pytest.mark.django_db(transaction=True)
 def test_web_and_cluster_write_at_the_same_time_without_locking_errors(q_cluster):
     cluster = q_cluster()

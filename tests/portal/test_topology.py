@@ -56,8 +56,6 @@ pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.cluster,
     pytest.mark.smtp,
-    # Never beside the other cluster tests: six server processes are enough for two cores.
-    pytest.mark.xdist_group("cluster"),
     pytest.mark.django_db(transaction=True),
 ]
 
