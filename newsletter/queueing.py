@@ -10,7 +10,9 @@ the default cluster never wait behind a newsletter. See docs/mail.md.
   `request_resume`, by the minute schedule (on the site's cluster, where it never
   waits behind a batch) and by a starting worker: at most one copy waits in the queue.
 - Nothing sleeps in a task: a batch that must wait is released with the time it is
-  due, and `wake_resume_at` pulls the resume schedule forward to that time.
+  due, and `wake_resume_at` pulls the resume schedule forward to that time. On the ORM
+  broker a short wait (the relay's rate, a retry) is held back in the queue instead:
+  `queue_batch_at`.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def queue_batch(batch_id: int, *, restarted_at: datetime.datetime | None = None)
     return True
 
 
-# A paced batch is held back in the broker only for a wait shorter than this: the
+# A paced or retried batch is held back in the broker only for a wait shorter than this: the
 # scheduler's cycle (django-q2 runs schedules about every 30 s), beyond which the resume
 # schedule, pulled forward to the batch's due time, is just as punctual. Well below
 # `NEWSLETTER_TASK_LOST_AFTER`, so a held-back task never counts as lost.
@@ -116,7 +118,7 @@ def _held_back_broker(when: datetime.datetime) -> _HeldBack | None:
 
 
 def queue_batch_at(batch_id: int, when: datetime.datetime) -> bool:
-    """Queue the batch's task to start at `when` (a batch waiting for the relay's rate),
+    """Queue the batch's task to start at `when` (waiting for the relay's rate or a retry),
     when the broker can hold it back that long and the wait is short; otherwise leave it
     to the resume schedule. At most one waiting task per batch, as with `queue_batch`."""
     if (when - timezone.now()).total_seconds() > HOLD_BACK_AT_MOST:

@@ -324,6 +324,7 @@ class BatchSender:
         self.out_of_time = False  # stopped for the task timeout: the rest is queued again
         self.paced = False  # stopped at the relay's rate: queued again when it allows more
         self.paced_until = None  # when the relay's rate allows a whole group again
+        self.retry_at = None  # handed back until then: a deferred address, a server down
         self.claimed_at = None  # the claim time of the delivery in flight, as written
         # PostgreSQL: the last answer's UPDATE, sent but its result not read yet (read
         # before anything else uses the connection, and before the next MAIL FROM).
@@ -373,12 +374,14 @@ class BatchSender:
     def release(self, *, next_attempt_at: datetime.datetime | None = None) -> None:
         """Let go of the batch; `resume_sends` queues it again when it is due."""
         self.settle()
-        SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
+        released = SendBatch.objects.filter(pk=self.batch_id, lease_token=self.token).update(
             lease_token="", lease_until=None, next_attempt_at=next_attempt_at
         )
         if next_attempt_at is not None:
             from newsletter.queueing import wake_resume_at
 
+            if released:
+                self.retry_at = next_attempt_at
             wake_resume_at(next_attempt_at)
 
     # --- recording ---------------------------------------------------------------------
@@ -718,5 +721,9 @@ def send_batch(*, batch_id: int) -> bool:
         # Back when the rate allows a group again, if the broker can hold the task
         # until then; otherwise the resume schedule's next round queues it.
         queue_batch_at(batch_id, sender.paced_until)
+    elif sender.retry_at is not None:
+        # The same for a retry: on the ORM broker it no longer waits for the scheduler's
+        # next round (up to 30 s) when it is due in a few seconds.
+        queue_batch_at(batch_id, sender.retry_at)
     finish_send_if_complete(send_id=batch.send_id)
     return True

@@ -72,7 +72,8 @@ def pytest_itemcollected(item):
     pytest-xdist reads the groups in its own modifyitems, which may run before ours."""
     if item.get_closest_marker("cluster") or "q_cluster" in getattr(item, "fixturenames", ()):
         item.add_marker(pytest.mark.cluster)
-        item.add_marker(pytest.mark.xdist_group("cluster"))
+        if item.config.pluginmanager.hasplugin("xdist"):
+            item.add_marker(pytest.mark.xdist_group("cluster"))
     marker = item.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
         item.add_marker(

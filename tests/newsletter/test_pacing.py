@@ -241,6 +241,36 @@ def test_a_paced_batch_is_held_back_in_the_broker_until_the_rate_allows_a_group(
 
 
 @orm_broker_only
+@pytest.mark.django_db
+def test_a_batch_handed_back_for_a_retry_is_held_back_in_the_broker_until_it_is_due(
+    settings, smtp_server, branch, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_RETRY_BACKOFF = 5
+    people = make_volunteers(branch, 3)
+    smtp_server.defer_recipients.add(people[1].email)
+    with django_capture_on_commit_callbacks(execute=False):  # nothing sent yet
+        send = services.schedule_send(page_id=make_newsletter(branches=[branch]).pk, user=staff)
+        services.start_send(send_id=send.pk)
+    [batch] = SendBatch.objects.filter(send=send)
+    monkeypatch.setattr(Conf, "SYNC", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_batch(batch_id=batch.pk)
+    assert smtp_server.count_by_recipient() == {people[0].email: 1, people[2].email: 1}
+    deferred = Delivery.objects.get(send=send, email=people[1].email)
+    assert deferred.status == DeliveryStatus.QUEUED and deferred.next_attempt_at
+    # The batch's task waits in the queue until the retry is due, not for the scheduler.
+    [row] = OrmQ.objects.filter(key=settings.NEWSLETTER_CLUSTER)
+    assert row.task["func"] == BATCH_TASK and row.task["args"] == (batch.pk,)
+    assert row.lock == deferred.next_attempt_at
+    # Run then (the clock moved on to it), it sends the retry.
+    smtp_server.defer_recipients.clear()
+    Delivery.objects.filter(pk=deferred.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_batch(batch_id=batch.pk)
+    assert smtp_server.count_by_recipient() == {person.email: 1 for person in people}
+
+
+@orm_broker_only
 @pytest.mark.cluster
 @pytest.mark.django_db(transaction=True)
 def test_a_per_second_rate_is_met_closely_not_once_per_scheduler_round(
