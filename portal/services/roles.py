@@ -33,17 +33,20 @@ NATIONAL_STAFF_PERMISSIONS = [
 
 
 def _permissions(names: Iterable[str], using: str) -> list[Permission]:
-    found = []
-    for name in sorted(set(names)):
-        app_label, codename = name.split(".", 1)
-        permission = (
-            Permission.objects.using(using)
-            .filter(content_type__app_label=app_label, codename=codename)
-            .first()
-        )
-        if permission is not None:
-            found.append(permission)
-    return found
+    """The permissions named "app_label.codename", read in one query; a name that does
+    not exist (yet: a part whose migrations have not run) is left out."""
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found: dict[tuple[str, str], Permission] = {}
+    candidates = (
+        Permission.objects.using(using)
+        .filter(codename__in={codename for _app_label, codename in wanted})
+        .select_related("content_type")
+    )
+    for permission in candidates:  # Permission's own order: the first of a name wins
+        key = (permission.content_type.app_label, permission.codename)
+        if key in wanted:
+            found.setdefault(key, permission)
+    return list(found.values())
 
 
 def ensure_role_groups(*, using: str = "default") -> None:

@@ -37,6 +37,42 @@ def test_ensure_role_groups_is_idempotent():
     assert before == after
 
 
+def test_ensure_role_groups_gives_exactly_the_named_permissions_in_a_few_queries(
+    django_assert_max_num_queries,
+):
+    from django.contrib.auth.models import Permission
+
+    from portal.registry import BRANCH_COORDINATOR, COORDINATOR, NATIONAL_STAFF, registry
+    from portal.services.roles import COORDINATOR_PERMISSIONS, NATIONAL_STAFF_PERMISSIONS
+
+    Group.objects.get(name=COORDINATORS_GROUP).permissions.clear()
+    staff_group = Group.objects.get(name=NATIONAL_STAFF_GROUP)
+    staff_group.permissions.add(Permission.objects.get(codename="delete_user"))  # not theirs
+    # Every role service calls it: once per group, not once per permission name.
+    with django_assert_max_num_queries(14):
+        ensure_role_groups()
+
+    def named(group_name: str) -> set[str]:
+        group = Group.objects.get(name=group_name)
+        return {
+            f"{app_label}.{codename}"
+            for app_label, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+
+    assert named(COORDINATORS_GROUP) == {
+        *COORDINATOR_PERMISSIONS,
+        *registry.role_permissions[COORDINATOR],
+        *registry.role_permissions[BRANCH_COORDINATOR],
+    }
+    assert named(NATIONAL_STAFF_GROUP) == {
+        *NATIONAL_STAFF_PERMISSIONS,
+        *registry.role_permissions[COORDINATOR],
+        *registry.role_permissions[NATIONAL_STAFF],
+    }
+
+
 def test_role_predicates(volunteer, coordinator, staff, editor, plain_user):
     assert is_volunteer(volunteer.user) and not is_admin_user(volunteer.user)
     assert is_coordinator(coordinator) and is_admin_user(coordinator)
