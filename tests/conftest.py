@@ -83,13 +83,22 @@ def pytest_itemcollected(item):
 
 
 def _empties_the_database(item: pytest.Item) -> bool:
+    """A transactional test, told as pytest-django tells it (marker or fixture)."""
     marker = item.get_closest_marker("django_db")
-    return marker is not None and bool(marker.kwargs.get("transaction"))
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        bool(marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
 
 
 def _runs_in_a_rolled_back_transaction(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return marker is not None and not marker.kwargs.get("transaction")
+    """A test in a transaction: the marker, or a fixture that needs `db` (`branch`)."""
+    uses_db = item.get_closest_marker("django_db") is not None or "db" in getattr(
+        item, "fixturenames", ()
+    )
+    return uses_db and not _empties_the_database(item)
 
 
 @pytest.hookimpl(wrapper=True)
