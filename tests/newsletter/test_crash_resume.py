@@ -26,6 +26,11 @@ def cluster_env(smtp_server) -> dict[str, str]:
         # A dead holder is recognised within two seconds; small batches.
         "NEWSLETTER_LEASE_SECONDS": "2",
         "NEWSLETTER_RETRY_BACKOFF": "0.05",
+        # A batch noted as queued whose task died with the cluster is queued again once
+        # it counts as lost (6 minutes by default): within the test's wait. Seen once in
+        # CI on Redis, with the restart slowed to 28 s by a loaded machine: no resume
+        # round after the first found a batch to queue; the cause is not known yet.
+        "NEWSLETTER_TASK_LOST_AFTER": "20",
     }
 
 
