@@ -53,6 +53,10 @@ def assert_busy_page(response) -> None:
     assert "niet opgeslagen" in page
 
 
+# Database access allowed: closing the discarded 500 fires Django's request_finished,
+# whose connection housekeeping checks this thread's connection when an earlier test on
+# the worker left it open, and pytest-django refused that check (a 500 in CI).
+@pytest.mark.django_db
 @pytest.mark.urls(__name__)
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_request_that_gets_no_connection_in_time_gets_the_503_page(settings, debug):
