@@ -62,16 +62,11 @@ from intervision.services import (
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn, YesNoColumn
 from portal.agenda.cache import agenda_changed
 from portal.errors import ServiceError
+from portal.filters import BranchFilter
 from portal.models import Branch, User, Volunteer
 from portal.permissions import is_national_staff
 from portal.scoping import BranchScopedModelViewSet, BranchScopedPermissionPolicy
 from portal.widgets import PlainCheckboxSelectMultiple
-
-
-def _branches_of_request(request):
-    if request is None:
-        return Branch.objects.none()
-    return Branch.objects.coordinated_by(request.user)
 
 
 def _groups_of_request(request):
@@ -132,7 +127,7 @@ class GroupAdminForm(WagtailAdminModelForm):
 
 
 class GroupFilterSet(WagtailFilterSet):
-    branch = django_filters.ModelChoiceFilter(label=_("Afdeling"), queryset=_branches_of_request)
+    branch = BranchFilter(scope=Branch.objects.coordinated_by)
 
     class Meta:
         model = IntervisionGroup

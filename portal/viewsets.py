@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
+from portal.filters import BranchFilter
 from portal.forms import STATUS_CHOICES_WITH_EMPTY, clean_phone, clean_postcode
 from portal.models import (
     AVAILABILITY_CHOICES,
@@ -37,21 +38,13 @@ from portal.services.volunteers import (
     check_status_change,
     erase_volunteer,
 )
-from portal.widgets import AvailabilityGridWidget, PlainSelect
-
-
-def _branches_of_request(request):
-    if request is None:
-        return Branch.objects.none()
-    return Branch.objects.coordinated_by(request.user)
+from portal.widgets import AvailabilityGridWidget
 
 
 class VolunteerFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices)
-    # National staff choose from every branch: sixty options, written in Python.
-    branch = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"), queryset=_branches_of_request, widget=PlainSelect
-    )
+    # National staff choose from every branch: sixty options (portal.filters).
+    branch = BranchFilter(scope=Branch.objects.coordinated_by)
 
     class Meta:
         model = Volunteer

@@ -27,6 +27,7 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
+from portal.filters import BranchFilter
 from portal.models import Branch
 from portal.scoping import BranchScopedModelViewSet
 from support import services
@@ -48,16 +49,10 @@ S = MatchStatus
 YES_NO = [("", "—"), ("yes", _("ja")), ("no", _("nee"))]
 
 
-def _branches_of_request(request):
-    if request is None:
-        return Branch.objects.none()
-    return Branch.objects.with_families_visible_to(request.user)
-
-
 class MatchFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MatchStatus.choices)
     programme = django_filters.ChoiceFilter(label=_("Programma"), choices=Programme.choices)
-    branch = django_filters.ModelChoiceFilter(label=_("Afdeling"), queryset=_branches_of_request)
+    branch = BranchFilter(scope=Branch.objects.with_families_visible_to)
 
     class Meta:
         model = Match

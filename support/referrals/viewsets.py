@@ -24,6 +24,7 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 
 from portal.admin_tables import AbsoluteDateColumn, ChoiceColumn, PlainColumn
 from portal.errors import ServiceError
+from portal.filters import BranchFilter
 from portal.models import Branch
 from portal.permissions import is_national_staff
 from portal.scoping import BranchScopedModelViewSet, FamilyDataPermissionPolicy
@@ -63,15 +64,9 @@ class ReferralPermissionPolicy(FamilyDataPermissionPolicy):
         return queryset.filter(mine)
 
 
-def _branches_of_request(request):
-    if request is None:
-        return Branch.objects.none()
-    return Branch.objects.with_families_visible_to(request.user)
-
-
 class ReferralFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
-    branch = django_filters.ModelChoiceFilter(label=_("Afdeling"), queryset=_branches_of_request)
+    branch = BranchFilter(scope=Branch.objects.with_families_visible_to)
     kind = django_filters.ChoiceFilter(label=_("Aangemeld"), choices=ReferralKind.choices)
     unrouted = django_filters.BooleanFilter(
         label=_("Zonder afdeling"), field_name="branch", lookup_expr="isnull"
