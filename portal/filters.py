@@ -42,8 +42,8 @@ class BranchChoiceField(ModelChoiceField):
 
 
 class BranchFilter(django_filters.ModelChoiceFilter):
-    """ "Afdeling": one of the branches `scope(user)` gives (a `Branch` queryset method
-    such as `Branch.objects.coordinated_by`), none without a request."""
+    """The "Afdeling" filter: one of the branches `scope(user)` gives (a `Branch`
+    queryset method such as `Branch.objects.coordinated_by`), none without a request."""
 
     field_class = BranchChoiceField
 

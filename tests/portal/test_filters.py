@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from intervision.viewsets import GroupFilterSet
-from portal.models import Branch
+from portal.models import Branch, Volunteer
 from portal.viewsets import VolunteerFilterSet
 from support.referrals.viewsets import ReferralFilterSet
 from support.viewsets import MatchFilterSet
-from tests.portal.factories import BranchFactory
+from tests.portal.factories import BranchFactory, VolunteerFactory
 
 FILTERSETS = [VolunteerFilterSet, GroupFilterSet, ReferralFilterSet, MatchFilterSet]
 
@@ -86,20 +86,16 @@ def test_a_coordinator_chooses_only_from_their_own_branches(
     filterset = filterset_class(request.GET, request=request)
     assert "Home-Start Zwolle" not in str(filterset.form["branch"])
     assert "Home-Start Utrecht" in str(filterset.form["branch"])
-    # Another branch's id is refused by the form, with a message; nothing is filtered on it.
+    # Another branch's id is refused by the form, with a message: nothing is filtered on it.
     assert not filterset.form.is_valid()
     assert filterset.form.errors["branch"]
 
 
 @pytest.mark.django_db
 def test_choosing_a_branch_filters_the_listing(rf, staff, branch, other_branch, volunteer):
-    from tests.portal.factories import VolunteerFactory
-
     VolunteerFactory(branch=other_branch)
     request = rf.get("/admin/", {"branch": branch.pk})
     request.user = staff
-    from portal.models import Volunteer
-
     filterset = VolunteerFilterSet(request.GET, queryset=Volunteer.objects.all(), request=request)
     assert filterset.is_valid()
     assert list(filterset.qs) == [volunteer]
