@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.client import ClientMixin
 from hypothesis import HealthCheck, settings
 
+from tests.database_template import copy_migrated_template, release_template
 from tests.portal.factories import (
     BranchFactory,
     UserFactory,
@@ -46,8 +47,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DB_BLOCKER = pytest.StashKey()
 
 
-def pytest_collection_modifyitems(items):
-    """Three rules for the whole suite, in one place rather than in every part's tests.
+def pytest_collection_modifyitems(config, items):
+    """Four rules for the whole suite, in one place rather than in every part's tests.
 
     1. Every transactional test restores the migrated data (site, home page, groups). A
        transactional test empties the database afterwards; without serialized rollback
@@ -62,9 +63,37 @@ def pytest_collection_modifyitems(items):
        running while the other had finished. A worker that goes on from transactional
        tests to tests in a transaction gets the migrated data back first
        (`pytest_runtest_teardown`).
+    4. With `--database-tests-only` (CI's PostgreSQL pass) only the tests that use the
+       database or a task cluster run.
     """
     # pytest-django has put the tests in Django's order; a stable sort keeps it otherwise.
     items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1)
+    if config.getoption("database_tests_only"):
+        deselected = [item for item in items if not _uses_the_database(item)]
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if _uses_the_database(item)]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help=(
+            "Run only the tests that use the database or a task cluster. CI's second pass "
+            "(PostgreSQL with Redis) runs these; the rest gives the same result on every "
+            "database and already ran in the first."
+        ),
+    )
+
+
+def _uses_the_database(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("cluster") is not None
+        or item.get_closest_marker("postgres_only") is not None
+        or any(name in fixtures for name in ("db", "transactional_db", "live_server"))
+    )
 
 
 def pytest_itemcollected(item):
@@ -129,6 +158,41 @@ def _restore_migrated_data(config: pytest.Config) -> None:
             if contents is not None:
                 connection.creation.deserialize_db_from_string(contents)
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's set-up, except that pytest-xdist's workers copy one migrated
+    database instead of each migrating its own (tests/database_template.py). The
+    options to reuse a database or skip migrations are not used in this project."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    worker = getattr(request.config, "workerinput", None)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if worker:
+            copy_migrated_template(
+                "default", worker=worker["workerid"], run_id=worker["testrunuid"]
+            )
+        databases = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases={"default"},
+            keepdb=bool(worker),  # the copy is migrated; Django's set-up goes on from there
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=verbosity)
+        if worker:
+            release_template(
+                "default",
+                worker=worker["workerid"],
+                run_id=worker["testrunuid"],
+                workers=worker["workercount"],
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)
