@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fpdf import FPDF
-
 from portal.pages.languages import RTL_LANGUAGES
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -99,6 +97,12 @@ DEMO_NOTE = (
 
 def build_leaflet_pdf(language: str) -> bytes:
     """The demo leaflet in `language` (one of TEXTS) as PDF bytes."""
+    # Imported here: fpdf takes 0.5 to 0.8 s to import, and every process of the portal
+    # (web workers, task clusters, each manage.py command) would pay it at start-up
+    # through the demo builder registered in PagesConfig.ready, for a PDF only the demo
+    # content writes.
+    from fpdf import FPDF
+
     title, text = TEXTS[language]
     script = SCRIPT_OF.get(language, "latin")
     rtl = language in RTL_LANGUAGES
