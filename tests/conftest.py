@@ -291,6 +291,20 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_site():
+    """Every test starts in the site's language (Dutch). LocaleMiddleware activates the
+    language of each request and never deactivates it, so a test that asked for an
+    English page left English active for the next test on its worker, and a report
+    built outside a request then came out in English (which tests follow which
+    depends on timing under pytest-xdist)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
